@@ -1,0 +1,178 @@
+//! Response classes: how a [`Payload`] becomes bytes, and the responses a handler returns
+//! directly (FastAPI's `response_class=` and its `Response` subclasses).
+//!
+//! | class | FastAPI | content-type | default status |
+//! |---|---|---|---|
+//! | [`Json`] | `JSONResponse` | `application/json` | 200 |
+//! | [`FastJson`] (feature `fast-json`) | `ORJSONResponse` | `application/json` | 200 |
+//! | [`Html`] | `HTMLResponse` | `text/html; charset=utf-8` | 200 |
+//! | [`PlainText`] | `PlainTextResponse` | `text/plain; charset=utf-8` | 200 |
+//! | [`Redirect`] | `RedirectResponse` | none, `content-length: 0` | 307 |
+//! | [`File`] | `FileResponse` | guessed from the name | 200 |
+//! | [`Stream`] | `StreamingResponse` | only if given; chunked | 200 |
+//!
+//! The first five implement [`ResponseClass`] and so can be a route's class in `SerializeLayer`.
+//! [`File`] and [`Stream`] are returned by a handler directly: they carry no payload.
+
+use std::fmt;
+
+use bytes::Bytes;
+use http::{header, HeaderMap, HeaderValue, StatusCode};
+
+use crate::body::Body;
+use crate::payload::Payload;
+
+#[cfg(feature = "fast-json")]
+mod fast_json;
+mod file;
+pub(crate) mod json;
+mod redirect;
+mod stream;
+mod text;
+
+#[cfg(feature = "fast-json")]
+#[doc(inline)]
+pub use fast_json::FastJson;
+#[doc(inline)]
+pub use file::{File, FileRequest};
+#[doc(inline)]
+pub use json::{Json, PythonFloatFormatter};
+#[doc(inline)]
+pub use redirect::Redirect;
+#[doc(inline)]
+pub use stream::Stream;
+#[doc(inline)]
+pub use text::{Html, PlainText};
+
+/// Turns a [`Payload`] into the parts of a response: FastAPI's `response_class`.
+///
+/// A class is a small value (usually a unit struct) that a `SerializeLayer` holds and clones
+/// per request. Implement it to add a format of your own; [`Payload::as_serialize`] gives the
+/// value to any `serde` serializer.
+pub trait ResponseClass: Clone + Send + Sync + 'static {
+    /// Renders the payload.
+    ///
+    /// # Errors
+    /// When the value cannot be written in this class's format. The layer then answers
+    /// `500 Internal Server Error` and logs the error; it never reaches the client.
+    fn render(&self, payload: &Payload) -> Result<Rendered, RenderError>;
+}
+
+/// A rendered payload: the class's default status, its headers (content-type, location...)
+/// and the body. The serializing layer adds `content-length`.
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    /// The class's default status (200, or 307 for a redirect).
+    pub status: StatusCode,
+    /// Headers the class sets.
+    pub headers: HeaderMap,
+    /// The body bytes.
+    pub body: Bytes,
+}
+
+impl Rendered {
+    /// A 200 with the given content-type and body.
+    pub fn ok(content_type: HeaderValue, body: impl Into<Bytes>) -> Self {
+        let mut headers = HeaderMap::with_capacity(2);
+        headers.insert(header::CONTENT_TYPE, content_type);
+        Self {
+            status: StatusCode::OK,
+            headers,
+            body: body.into(),
+        }
+    }
+
+    /// Turns it into a response with `content-length` set.
+    pub fn into_response(self) -> http::Response<Body> {
+        let mut res = http::Response::new(Body::full(self.body.clone()));
+        *res.status_mut() = self.status;
+        *res.headers_mut() = self.headers;
+        res.headers_mut()
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(self.body.len()));
+        res
+    }
+}
+
+/// Why a payload could not be rendered. Goes to the log, never to the client.
+#[derive(Debug)]
+pub struct RenderError {
+    class: &'static str,
+    type_name: &'static str,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl RenderError {
+    /// The payload's value could not be written by `class`.
+    pub fn new(
+        class: &'static str,
+        payload: &Payload,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self {
+            class,
+            type_name: payload.type_name(),
+            source: Some(source.into()),
+        }
+    }
+
+    /// `class` needs text (HTML, plain text, a URL) and the value does not serialize as a string.
+    pub fn not_text(class: &'static str, payload: &Payload) -> Self {
+        Self {
+            class,
+            type_name: payload.type_name(),
+            source: None,
+        }
+    }
+
+    /// The response class that failed.
+    pub fn class(&self) -> &'static str {
+        self.class
+    }
+
+    /// The Rust type of the value that failed.
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Some(_) => write!(f, "{} could not serialize a value of type `{}`", self.class, self.type_name),
+            None => write!(
+                f,
+                "{} needs a value that serializes as a string, got `{}`",
+                self.class, self.type_name
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RenderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as _)
+    }
+}
+
+/// The text every fault answers with (FastAPI/Starlette's `ServerErrorMiddleware`).
+pub const INTERNAL_SERVER_ERROR: &str = "Internal Server Error";
+
+/// `500`, `text/plain; charset=utf-8`, `Internal Server Error` (21 bytes): what the client sees
+/// of any fault. The cause goes to the log.
+pub fn internal_server_error() -> http::Response<Body> {
+    let mut res = Rendered::ok(text::TEXT_PLAIN.clone(), INTERNAL_SERVER_ERROR).into_response();
+    *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    res
+}
+
+/// Adds `; charset=utf-8` to a `text/*` media type that has no charset, as Starlette does.
+pub(crate) fn with_charset(media_type: &str) -> std::borrow::Cow<'_, str> {
+    if media_type.len() >= 5
+        && media_type[..5].eq_ignore_ascii_case("text/")
+        && !media_type.to_ascii_lowercase().contains("charset=")
+    {
+        format!("{media_type}; charset=utf-8").into()
+    } else {
+        media_type.into()
+    }
+}

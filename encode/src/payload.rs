@@ -1,0 +1,191 @@
+//! The type-erased value a handler returns, carried in the response extensions.
+
+use std::any::{Any, TypeId};
+use std::fmt;
+use std::sync::Arc;
+
+use http::StatusCode;
+use serde::Serialize;
+
+/// What a [`Payload`] can do with the value it holds: one virtual call, then fully
+/// monomorphized serialization (no `erased_serde` indirection on the hot path).
+trait ErasedValue: Send + Sync + 'static {
+    fn as_any(&self) -> &dyn Any;
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize;
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
+    #[cfg(feature = "fast-json")]
+    fn write_fast_json(&self, out: &mut Vec<u8>) -> Result<(), sonic_rs::Error>;
+    fn type_name(&self) -> &'static str;
+}
+
+impl<T> ErasedValue for T
+where
+    T: Serialize + Send + Sync + 'static,
+{
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize {
+        self
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        crate::class::json::write_json(self, out)
+    }
+
+    #[cfg(feature = "fast-json")]
+    fn write_fast_json(&self, out: &mut Vec<u8>) -> Result<(), sonic_rs::Error> {
+        sonic_rs::to_writer(out, self)
+    }
+
+    fn type_name(&self) -> &'static str {
+        std::any::type_name::<T>()
+    }
+}
+
+/// A handler's return value, not yet serialized.
+///
+/// [`Reply`](crate::Reply) puts a `Payload` into the extensions of the `http::Response` it becomes.
+/// The pipeline layers read it there: a response model may check or replace the value, and
+/// `SerializeLayer` turns it into bytes with the route's [response class](crate::class).
+/// A response without a `Payload` was built by the handler itself and every pipeline layer
+/// passes it through untouched.
+///
+/// The value sits behind an [`Arc`] because `http` 1 extensions must be `Clone`; cloning a
+/// `Payload` never clones the value.
+#[derive(Clone)]
+pub struct Payload {
+    value: Arc<dyn ErasedValue>,
+    type_id: TypeId,
+    status: Option<StatusCode>,
+    route_status: Option<StatusCode>,
+}
+
+impl Payload {
+    /// Wraps a value.
+    pub fn new<T>(value: T) -> Self
+    where
+        T: Serialize + Send + Sync + 'static,
+    {
+        Self {
+            value: Arc::new(value),
+            type_id: TypeId::of::<T>(),
+            status: None,
+            route_status: None,
+        }
+    }
+
+    /// The [`TypeId`] of the value.
+    pub fn type_id(&self) -> TypeId {
+        self.type_id
+    }
+
+    /// The Rust type name of the value, for logs.
+    pub fn type_name(&self) -> &'static str {
+        self.value.type_name()
+    }
+
+    /// Whether the value is a `T`.
+    pub fn is<T: 'static>(&self) -> bool {
+        self.type_id == TypeId::of::<T>()
+    }
+
+    /// The value, if it is a `T`.
+    pub fn downcast_ref<T: 'static>(&self) -> Option<&T> {
+        self.value.as_any().downcast_ref::<T>()
+    }
+
+    /// The value as a `serde` value of unknown type (through `erased_serde`), for response
+    /// classes that write a format of their own.
+    pub fn as_serialize(&self) -> &dyn erased_serde::Serialize {
+        self.value.as_serialize()
+    }
+
+    /// Replaces the value and keeps the status.
+    pub fn replace<T>(&mut self, value: T)
+    where
+        T: Serialize + Send + Sync + 'static,
+    {
+        self.value = Arc::new(value);
+        self.type_id = TypeId::of::<T>();
+    }
+
+    /// The status the handler chose explicitly (FastAPI's `response.status_code = ...`), if any.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status
+    }
+
+    /// Sets the explicit status.
+    pub fn set_status(&mut self, status: Option<StatusCode>) {
+        self.status = status;
+    }
+
+    /// The route's default status (`StatusLayer::default_status`), when a status layer has seen
+    /// this payload before it was serialized.
+    pub fn route_status(&self) -> Option<StatusCode> {
+        self.route_status
+    }
+
+    /// Sets the route's default status, unless a layer closer to the handler already set one
+    /// (the route's layer wins over the router's, as the inner one runs first).
+    pub fn set_route_status_if_unset(&mut self, status: StatusCode) {
+        self.route_status.get_or_insert(status);
+    }
+
+    /// Writes the value as compact JSON with FastAPI's rules (see [`Json`](crate::class::Json)).
+    ///
+    /// # Errors
+    /// When the value cannot be represented in JSON: a map with keys that are not strings, a NaN
+    /// or infinite float, a `Serialize` impl that fails.
+    pub fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        self.value.write_json(out)
+    }
+
+    /// Writes the value with sonic-rs (see [`FastJson`](crate::class::FastJson)).
+    ///
+    /// # Errors
+    /// When the value cannot be represented in JSON.
+    #[cfg(feature = "fast-json")]
+    pub fn write_fast_json(&self, out: &mut Vec<u8>) -> Result<(), sonic_rs::Error> {
+        self.value.write_fast_json(out)
+    }
+
+    /// The value as text, for the response classes whose content is a string (HTML, plain
+    /// text, a redirect URL). `None` when the value does not serialize as a string.
+    pub fn as_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        let any = self.value.as_any();
+        if let Some(s) = any.downcast_ref::<String>() {
+            return Some(s.as_str().into());
+        }
+        if let Some(s) = any.downcast_ref::<&'static str>() {
+            return Some((*s).into());
+        }
+        // Any other type that serializes as a string (a newtype, `Cow<str>`, `Box<str>`...):
+        // this only runs for the text classes, never for JSON.
+        match serde_json::to_value(self.as_serialize()) {
+            Ok(serde_json::Value::String(s)) => Some(s.into()),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Payload")
+            .field("type", &self.type_name())
+            .field("status", &self.status)
+            .field("route_status", &self.route_status)
+            .finish()
+    }
+}
+
+/// Put into the response extensions by the layer that serialized a [`Payload`], so that an
+/// outer status layer knows the response came through the pipeline and how its status was
+/// chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Serialized {
+    /// Whether the status was set explicitly (by the handler, or by a route status layer that
+    /// saw the payload before serialization): an outer status layer keeps it.
+    pub status_fixed: bool,
+}

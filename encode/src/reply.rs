@@ -1,0 +1,114 @@
+//! [`Reply`]: a typed value on its way to becoming a response.
+
+use http::header::{HeaderName, HeaderValue};
+use http::{HeaderMap, StatusCode};
+use serde::Serialize;
+
+use crate::body::Body;
+use crate::payload::Payload;
+
+/// A handler's typed return value: FastAPI's "return a dict, a model, a list".
+///
+/// `Reply` does not serialize anything. It becomes an `http::Response` with an empty body whose
+/// extensions carry a [`Payload`]; `SerializeLayer` (towerapi-layers) writes the bytes with the
+/// route's response class, after any response-model layer has checked the value. `status` and
+/// `header` are FastAPI's `response: Response` parameter: an explicit status (which beats the
+/// route's default) and extra headers.
+///
+/// # Example
+/// ```
+/// use towerapi_encode::{Payload, Reply};
+/// use http::StatusCode;
+///
+/// let res = Reply::new(serde_json::json!({"dynamic": true}))
+///     .status(StatusCode::ACCEPTED)
+///     .header("x-oracle-extra", "dynamic")
+///     .into_response();
+/// assert_eq!(res.status(), StatusCode::ACCEPTED);
+/// assert_eq!(res.headers()["x-oracle-extra"], "dynamic");
+/// assert_eq!(res.extensions().get::<Payload>().and_then(Payload::status), Some(StatusCode::ACCEPTED));
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct Reply<T> {
+    value: T,
+    status: Option<StatusCode>,
+    headers: HeaderMap,
+    invalid_header: Option<&'static str>,
+}
+
+impl<T> Reply<T>
+where
+    T: Serialize + Send + Sync + 'static,
+{
+    /// A reply with the route's default status.
+    pub fn new(value: T) -> Self {
+        Self {
+            value,
+            status: None,
+            headers: HeaderMap::new(),
+            invalid_header: None,
+        }
+    }
+
+    /// A reply with the explicit status `201 Created`.
+    pub fn created(value: T) -> Self {
+        Self::new(value).status(StatusCode::CREATED)
+    }
+
+    /// Sets the status explicitly; it wins over the route's default and the class's.
+    pub fn status(mut self, status: StatusCode) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Adds a header to the response (appended, so a name may repeat).
+    ///
+    /// A name or value that is not valid HTTP does not panic: the response becomes a
+    /// `500 Internal Server Error` and the fault is logged at error level.
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName>,
+        V: TryInto<HeaderValue>,
+    {
+        match (name.try_into(), value.try_into()) {
+            (Ok(name), Ok(value)) => {
+                self.headers.append(name, value);
+            }
+            (Err(_), _) => self.invalid_header = Some("invalid header name"),
+            (_, Err(_)) => self.invalid_header = Some("invalid header value"),
+        }
+        self
+    }
+
+    /// The value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// Turns the reply into a response whose extensions carry the [`Payload`]. This is what
+    /// hyper and bare tower services call; axum calls it through `IntoResponse`.
+    pub fn into_response(self) -> http::Response<Body> {
+        if let Some(why) = self.invalid_header {
+            tracing::error!(target: "towerapi::encode", reason = why, "Reply::header was given {why}");
+            return crate::class::internal_server_error();
+        }
+        let mut res = http::Response::new(Body::empty());
+        *res.status_mut() = self.status.unwrap_or(StatusCode::OK);
+        *res.headers_mut() = self.headers;
+        let mut payload = Payload::new(self.value);
+        payload.set_status(self.status);
+        res.extensions_mut().insert(payload);
+        res
+    }
+}
+
+#[cfg(feature = "axum")]
+impl<T> axum_core::response::IntoResponse for Reply<T>
+where
+    T: Serialize + Send + Sync + 'static,
+{
+    fn into_response(self) -> axum_core::response::Response {
+        crate::body::into_axum(Reply::into_response(self))
+    }
+}

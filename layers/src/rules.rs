@@ -1,0 +1,19 @@
+//! The body rules shared by the serializing and the status layers.
+
+use http::{header, HeaderMap, StatusCode};
+
+/// Whether a response may carry a body (RFC 9110 §6.4.1: not 1xx, 204, 304).
+pub(crate) fn bodiless(status: StatusCode) -> bool {
+    status.is_informational() || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED
+}
+
+/// Applies FastAPI's rules to a serialized response: for 1xx, 204 and 304 the body and its
+/// `content-length` go (the content-type stays, as FastAPI sends it); for HEAD the body goes
+/// and `content-length` stays. Returns whether the body must be dropped.
+pub(crate) fn apply(status: StatusCode, headers: &mut HeaderMap, head: bool) -> bool {
+    if bodiless(status) {
+        headers.remove(header::CONTENT_LENGTH);
+        return true;
+    }
+    head
+}

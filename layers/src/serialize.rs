@@ -1,0 +1,328 @@
+//! [`SerializeLayer`]: a payload becomes bytes with the route's response class.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+use bytes::Bytes;
+use http::{header, HeaderValue, Method, Request, Response};
+use http_body::{Frame, SizeHint};
+use pin_project_lite::pin_project;
+use tower_layer::Layer;
+use tower_service::Service;
+use towerapi_encode::class::{internal_server_error, File, FileRequest, Json, ResponseClass};
+use towerapi_encode::{Body, BoxError, Payload, Serialized};
+
+use crate::rules;
+
+/// Writes a [`Payload`] with a [`ResponseClass`] and sets `content-type` and `content-length`.
+///
+/// - On the router, it is the app's default class (FastAPI's `default_response_class`); on a
+///   route (`route_layer`, `MethodRouter::layer`) it overrides it: the inner layer serializes
+///   first and the outer one then sees no payload.
+/// - The status is the reply's explicit one, else the route's default (a [`StatusLayer`]
+///   closer to the handler), else the class's; the body rules of [`StatusLayer`] apply.
+/// - A value that cannot be written (a map with non-string keys, NaN for [`Json`], a non-string
+///   for a text class) gives `500`, `text/plain; charset=utf-8`, `Internal Server Error`, and an
+///   error event (target `towerapi::serialize`) with the reason, never in the body.
+/// - A [`File`] returned by the handler is served here, with the request's range and
+///   conditional headers.
+/// - Any other response passes through untouched.
+///
+/// [`StatusLayer`]: crate::StatusLayer
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use http::Request;
+/// use http_body_util::BodyExt;
+/// use tower::{service_fn, ServiceExt};
+/// use towerapi_encode::{class::Html, Reply};
+/// use towerapi_layers::SerializeLayer;
+///
+/// let svc = SerializeLayer::new(Html).layer(service_fn(|_req: Request<()>| async {
+///     Ok::<_, std::convert::Infallible>(Reply::new("<p>via response_class</p>").into_response())
+/// }));
+/// # use tower::Layer;
+/// let res = svc.oneshot(Request::new(())).await.unwrap();
+/// assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
+/// assert_eq!(res.headers()["content-length"], "25");
+/// assert_eq!(res.into_body().collect().await.unwrap().to_bytes(), "<p>via response_class</p>");
+/// # }
+/// ```
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct SerializeLayer<C = Json> {
+    class: C,
+}
+
+impl SerializeLayer<Json> {
+    /// JSON, FastAPI's default class.
+    pub fn json() -> Self {
+        Self { class: Json }
+    }
+}
+
+impl<C: ResponseClass> SerializeLayer<C> {
+    /// Serializes with `class`.
+    pub fn new(class: C) -> Self {
+        Self { class }
+    }
+}
+
+impl<S, C: Clone> Layer<S> for SerializeLayer<C> {
+    type Service = SerializeResponse<S, C>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        SerializeResponse {
+            inner,
+            class: self.class.clone(),
+        }
+    }
+}
+
+/// The service of [`SerializeLayer`].
+#[derive(Clone, Debug)]
+pub struct SerializeResponse<S, C = Json> {
+    inner: S,
+    class: C,
+}
+
+impl<S, C: ResponseClass> SerializeResponse<S, C> {
+    /// Wraps `inner`.
+    pub fn new(inner: S, class: C) -> Self {
+        Self { inner, class }
+    }
+
+    /// A [`SerializeLayer`] with this class.
+    pub fn layer(class: C) -> SerializeLayer<C> {
+        SerializeLayer::new(class)
+    }
+
+    /// The inner service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The inner service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Unwraps the inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, C, ReqBody, ResBody> Service<Request<ReqBody>> for SerializeResponse<S, C>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    C: ResponseClass,
+    ResBody: http_body::Body<Data = Bytes>,
+    ResBody::Error: Into<BoxError>,
+{
+    type Response = Response<ResponseBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future, C>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
+        let file = FileRequest::from_request(&req);
+        ResponseFuture {
+            state: State::Inner {
+                future: self.inner.call(req),
+            },
+            class: self.class.clone(),
+            file: Some(file),
+        }
+    }
+}
+
+type FileFuture = Pin<Box<dyn Future<Output = Response<Body>> + Send>>;
+
+pin_project! {
+    /// The response future of [`SerializeResponse`].
+    pub struct ResponseFuture<F, C> {
+        #[pin]
+        state: State<F>,
+        class: C,
+        file: Option<FileRequest>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<F> {
+        Inner { #[pin] future: F },
+        // File serving is I/O bound and rare: one box there keeps the common future small.
+        File { future: FileFuture },
+    }
+}
+
+impl<F, C> std::fmt::Debug for ResponseFuture<F, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, C, B, E> Future for ResponseFuture<F, C>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+    C: ResponseClass,
+{
+    type Output = Result<Response<ResponseBody<B>>, E>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            let this = self.as_mut().project();
+            match this.state.project() {
+                StateProj::Inner { future } => {
+                    let mut res = ready!(future.poll(cx))?;
+                    if let Some(payload) = res.extensions_mut().remove::<Payload>() {
+                        let head = this.file.as_ref().is_some_and(|f| f.method() == Method::HEAD);
+                        return Poll::Ready(Ok(render(res, &payload, this.class, head)));
+                    }
+                    if let Some(file) = res.extensions_mut().remove::<File>() {
+                        let req = this.file.take().unwrap_or_else(FileRequest::get);
+                        let future: FileFuture = Box::pin(async move { file.serve(&req).await });
+                        self.as_mut().project().state.set(State::File { future });
+                        continue;
+                    }
+                    return Poll::Ready(Ok(res.map(ResponseBody::inner)));
+                }
+                StateProj::File { future } => {
+                    let res = ready!(future.as_mut().poll(cx));
+                    return Poll::Ready(Ok(res.map(ResponseBody::own)));
+                }
+            }
+        }
+    }
+}
+
+fn render<B, C: ResponseClass>(
+    res: Response<B>,
+    payload: &Payload,
+    class: &C,
+    head: bool,
+) -> Response<ResponseBody<B>> {
+    let (mut parts, _empty) = res.into_parts();
+    let rendered = match class.render(payload) {
+        Ok(rendered) => rendered,
+        Err(error) => {
+            tracing::error!(
+                target: "towerapi::serialize",
+                class = error.class(),
+                type_name = error.type_name(),
+                error = %error,
+                cause = ?std::error::Error::source(&error).map(ToString::to_string),
+                "the response value could not be serialized"
+            );
+            return internal_server_error().map(ResponseBody::own);
+        }
+    };
+    let (status, status_fixed) = match (payload.status(), payload.route_status()) {
+        (Some(s), _) | (None, Some(s)) => (s, true),
+        (None, None) => (rendered.status, false),
+    };
+    parts.status = status;
+    let mut last = None;
+    for (name, value) in rendered.headers {
+        // `None` repeats the previous name: keep every value of a repeated header.
+        match name {
+            Some(name) => {
+                parts.headers.insert(name.clone(), value);
+                last = Some(name);
+            }
+            None => {
+                if let Some(name) = &last {
+                    parts.headers.append(name.clone(), value);
+                }
+            }
+        }
+    }
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(rendered.body.len()));
+    parts.extensions.insert(Serialized { status_fixed });
+    let body = if rules::apply(status, &mut parts.headers, head) {
+        Bytes::new()
+    } else {
+        rendered.body
+    };
+    Response::from_parts(parts, ResponseBody::full(body))
+}
+
+pin_project! {
+    /// The response body of [`SerializeResponse`]: the inner body untouched, or bytes of ours.
+    pub struct ResponseBody<B> {
+        #[pin]
+        kind: Kind<B>,
+    }
+}
+
+pin_project! {
+    #[project = KindProj]
+    enum Kind<B> {
+        Inner { #[pin] body: B },
+        Full { data: Option<Bytes> },
+        Own { #[pin] body: Body },
+    }
+}
+
+impl<B> ResponseBody<B> {
+    fn inner(body: B) -> Self {
+        Self { kind: Kind::Inner { body } }
+    }
+
+    fn full(data: Bytes) -> Self {
+        let data = (!data.is_empty()).then_some(data);
+        Self { kind: Kind::Full { data } }
+    }
+
+    fn own(body: Body) -> Self {
+        Self { kind: Kind::Own { body } }
+    }
+}
+
+impl<B> std::fmt::Debug for ResponseBody<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseBody").finish_non_exhaustive()
+    }
+}
+
+impl<B> http_body::Body for ResponseBody<B>
+where
+    B: http_body::Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match self.project().kind.project() {
+            KindProj::Inner { body } => body.poll_frame(cx).map_err(Into::into),
+            KindProj::Full { data } => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
+            KindProj::Own { body } => body.poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.kind {
+            Kind::Inner { body } => body.is_end_stream(),
+            Kind::Full { data } => data.is_none(),
+            Kind::Own { body } => body.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.kind {
+            Kind::Inner { body } => body.size_hint(),
+            Kind::Full { data } => SizeHint::with_exact(data.as_ref().map_or(0, |d| d.len() as u64)),
+            Kind::Own { body } => body.size_hint(),
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! towerapi: what FastAPI gives Python, as independent tower layers for any tower-compatible
+//! HTTP server (axum, hyper, anything built on `tower::Service`).
+//!
+//! This crate only re-exports: [`encode`] (values to bytes: `Reply`, response classes,
+//! FastAPI's encoding rules) and [`layers`] (the response pipeline: serialize, status and body
+//! rules, background tasks). Stack only what a route needs.
+//!
+//! # Example
+//! ```no_run
+//! use axum::{routing::get, Router};
+//! use towerapi::prelude::*;
+//!
+//! #[derive(serde::Serialize)]
+//! struct Hello { message: &'static str }
+//!
+//! # async fn run() {
+//! let app = Router::new()
+//!     .route("/", get(|| async { Reply::new(Hello { message: "hello" }) }))
+//!     .layer(SerializeLayer::json());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await.unwrap();
+//! axum::serve(listener, app).await.unwrap();
+//! # }
+//! ```
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[doc(inline)]
+pub use towerapi_encode as encode;
+#[doc(inline)]
+pub use towerapi_layers as layers;
+
+#[doc(inline)]
+pub use towerapi_encode::{Body, Payload, Reply};
+
+/// The names most handlers and routers need.
+pub mod prelude {
+    pub use towerapi_encode::class::{File, Html, Json, PlainText, Redirect, ResponseClass, Stream};
+    pub use towerapi_encode::{Body, Payload, Reply};
+    pub use towerapi_layers::{BackgroundTasks, BackgroundTasksLayer, SerializeLayer, StatusLayer};
+    #[cfg(feature = "fast-json")]
+    pub use towerapi_encode::class::FastJson;
+}
