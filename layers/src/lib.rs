@@ -54,3 +54,6 @@ pub use background::{BackgroundTasks, BackgroundTasksLayer, BackgroundTasksServi
 pub use serialize::{SerializeLayer, SerializeResponse};
 #[doc(inline)]
 pub use status::{Status, StatusLayer};
+
+#[cfg(test)]
+mod tests;

@@ -24,7 +24,7 @@ const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json
 ///
 /// let res = Json::response(&serde_json::json!({"big": 1e20, "small": 1e-7, "text": "héllo"}));
 /// assert_eq!(res.headers()["content-type"], "application/json");
-/// assert_eq!(res.headers()["content-length"], "42");
+/// assert_eq!(res.headers()["content-length"], "43"); // bytes: {"big":1e+20,"small":1e-07,"text":"héllo"}
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Json;
@@ -69,11 +69,11 @@ pub(crate) fn write_json<T: Serialize + ?Sized>(
     out: &mut Vec<u8>,
 ) -> Result<(), serde_json::Error> {
     let mut ser = serde_json::Serializer::with_formatter(out, PythonFloatFormatter);
-    value.serialize(&mut ser)
+    value.serialize(super::finite::Finite(&mut ser))
 }
 
-/// serde_json's compact formatter, with floats written as Python's `repr` writes them and NaN
-/// and infinities refused (Python's `allow_nan=False`).
+/// serde_json's compact formatter, with floats written as Python's `repr` writes them.
+/// ([`Json`] also refuses NaN and infinities, as Python's `allow_nan=False`.)
 ///
 /// The digits are the shortest that round-trip (ryu, the same as Python); only the layout
 /// differs from serde_json: Python uses fixed notation for decimal exponents from -4 to 15 and

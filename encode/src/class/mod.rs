@@ -25,6 +25,7 @@ use crate::payload::Payload;
 #[cfg(feature = "fast-json")]
 mod fast_json;
 mod file;
+mod finite;
 pub(crate) mod json;
 mod redirect;
 mod stream;

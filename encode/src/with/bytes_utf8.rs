@@ -3,7 +3,7 @@
 //! Bytes that are not UTF-8 are a serialization error (FastAPI raises `UnicodeDecodeError`),
 //! which the pipeline answers with a 500.
 
-use serde::{de, Deserialize, Deserializer, Serializer};
+use serde::{Deserialize, Deserializer, Serializer};
 
 /// Serializes bytes as a UTF-8 string.
 ///
@@ -29,6 +29,6 @@ where
     T: From<Vec<u8>>,
     D: Deserializer<'de>,
 {
-    let s = String::deserialize(deserializer).map_err(|e| de::Error::custom(e))?;
+    let s = String::deserialize(deserializer)?;
     Ok(T::from(s.into_bytes()))
 }
