@@ -34,9 +34,11 @@ pub use towerapi_encode::{Body, Payload, Reply};
 
 /// The names most handlers and routers need.
 pub mod prelude {
-    pub use towerapi_encode::class::{File, Html, Json, PlainText, Redirect, ResponseClass, Stream};
-    pub use towerapi_encode::{Body, Payload, Reply};
-    pub use towerapi_layers::{BackgroundTasks, BackgroundTasksLayer, SerializeLayer, StatusLayer};
     #[cfg(feature = "fast-json")]
     pub use towerapi_encode::class::FastJson;
+    pub use towerapi_encode::class::{
+        File, Html, Json, PlainText, Redirect, ResponseClass, Stream,
+    };
+    pub use towerapi_encode::{Body, Payload, Reply};
+    pub use towerapi_layers::{BackgroundTasks, BackgroundTasksLayer, SerializeLayer, StatusLayer};
 }

@@ -69,7 +69,10 @@ pub struct Encoded<T, E> {
 impl<T, E> Encoded<T, E> {
     /// Wraps a value.
     pub fn new(value: T) -> Self {
-        Self { value, _encoder: PhantomData }
+        Self {
+            value,
+            _encoder: PhantomData,
+        }
     }
 
     /// The value.

@@ -58,7 +58,10 @@ impl BackgroundTasks {
 
     /// How many tasks wait.
     pub fn len(&self) -> usize {
-        self.tasks.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     /// Whether no task waits.
@@ -67,7 +70,10 @@ impl BackgroundTasks {
     }
 
     fn push(&self, task: Task) {
-        self.tasks.lock().unwrap_or_else(PoisonError::into_inner).push(task);
+        self.tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(task);
     }
 
     fn take(&self) -> Vec<Task> {
@@ -91,7 +97,9 @@ impl BackgroundTasks {
 
 impl fmt::Debug for BackgroundTasks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BackgroundTasks").field("len", &self.len()).finish()
+        f.debug_struct("BackgroundTasks")
+            .field("len", &self.len())
+            .finish()
     }
 }
 
@@ -269,7 +277,10 @@ where
     type Data = Bytes;
     type Error = B::Error;
 
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
         self.project().inner.poll_frame(cx)
     }
 
@@ -290,7 +301,9 @@ pub struct MissingBackgroundTasksLayer;
 
 impl fmt::Display for MissingBackgroundTasksLayer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the BackgroundTasks extractor needs a BackgroundTasksLayer on the route or the router")
+        f.write_str(
+            "the BackgroundTasks extractor needs a BackgroundTasksLayer on the route or the router",
+        )
     }
 }
 
@@ -307,7 +320,10 @@ mod axum_impls {
     impl<S: Send + Sync> FromRequestParts<S> for BackgroundTasks {
         type Rejection = MissingBackgroundTasksLayer;
 
-        async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        async fn from_request_parts(
+            parts: &mut Parts,
+            _state: &S,
+        ) -> Result<Self, Self::Rejection> {
             parts
                 .extensions
                 .get::<BackgroundTasks>()

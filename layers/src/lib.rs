@@ -49,7 +49,9 @@ pub mod serialize;
 pub mod status;
 
 #[doc(inline)]
-pub use background::{BackgroundTasks, BackgroundTasksLayer, BackgroundTasksService, MissingBackgroundTasksLayer};
+pub use background::{
+    BackgroundTasks, BackgroundTasksLayer, BackgroundTasksService, MissingBackgroundTasksLayer,
+};
 #[doc(inline)]
 pub use serialize::{SerializeLayer, SerializeResponse};
 #[doc(inline)]

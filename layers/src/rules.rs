@@ -4,7 +4,9 @@ use http::{header, HeaderMap, StatusCode};
 
 /// Whether a response may carry a body (RFC 9110 §6.4.1: not 1xx, 204, 304).
 pub(crate) fn bodiless(status: StatusCode) -> bool {
-    status.is_informational() || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED
+    status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED
 }
 
 /// Applies FastAPI's rules to a serialized response: for 1xx, 204 and 304 the body and its

@@ -183,7 +183,10 @@ where
                 StateProj::Inner { future } => {
                     let mut res = ready!(future.poll(cx))?;
                     if let Some(payload) = res.extensions_mut().remove::<Payload>() {
-                        let head = this.file.as_ref().is_some_and(|f| f.method() == Method::HEAD);
+                        let head = this
+                            .file
+                            .as_ref()
+                            .is_some_and(|f| f.method() == Method::HEAD);
                         return Poll::Ready(Ok(render(res, &payload, this.class, head)));
                     }
                     if let Some(file) = res.extensions_mut().remove::<File>() {
@@ -244,9 +247,10 @@ fn render<B, C: ResponseClass>(
             }
         }
     }
-    parts
-        .headers
-        .insert(header::CONTENT_LENGTH, HeaderValue::from(rendered.body.len()));
+    parts.headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(rendered.body.len()),
+    );
     parts.extensions.insert(Serialized { status_fixed });
     let body = if rules::apply(status, &mut parts.headers, head) {
         Bytes::new()
@@ -275,16 +279,22 @@ pin_project! {
 
 impl<B> ResponseBody<B> {
     fn inner(body: B) -> Self {
-        Self { kind: Kind::Inner { body } }
+        Self {
+            kind: Kind::Inner { body },
+        }
     }
 
     fn full(data: Bytes) -> Self {
         let data = (!data.is_empty()).then_some(data);
-        Self { kind: Kind::Full { data } }
+        Self {
+            kind: Kind::Full { data },
+        }
     }
 
     fn own(body: Body) -> Self {
-        Self { kind: Kind::Own { body } }
+        Self {
+            kind: Kind::Own { body },
+        }
     }
 }
 
@@ -302,7 +312,10 @@ where
     type Data = Bytes;
     type Error = BoxError;
 
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         match self.project().kind.project() {
             KindProj::Inner { body } => body.poll_frame(cx).map_err(Into::into),
             KindProj::Full { data } => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
@@ -321,7 +334,9 @@ where
     fn size_hint(&self) -> SizeHint {
         match &self.kind {
             Kind::Inner { body } => body.size_hint(),
-            Kind::Full { data } => SizeHint::with_exact(data.as_ref().map_or(0, |d| d.len() as u64)),
+            Kind::Full { data } => {
+                SizeHint::with_exact(data.as_ref().map_or(0, |d| d.len() as u64))
+            }
             Kind::Own { body } => body.size_hint(),
         }
     }

@@ -62,7 +62,9 @@ impl StatusLayer {
 
     /// The route's default status (FastAPI's `status_code=`), and the body rules.
     pub fn default_status(status: StatusCode) -> Self {
-        Self { default: Some(status) }
+        Self {
+            default: Some(status),
+        }
     }
 }
 
@@ -203,7 +205,9 @@ impl<B> StatusBody<B> {
 
 impl<B> std::fmt::Debug for StatusBody<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StatusBody").field("empty", &self.inner.is_none()).finish()
+        f.debug_struct("StatusBody")
+            .field("empty", &self.inner.is_none())
+            .finish()
     }
 }
 
@@ -214,7 +218,10 @@ where
     type Data = Bytes;
     type Error = B::Error;
 
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
         match self.project().inner.as_pin_mut() {
             Some(body) => body.poll_frame(cx),
             None => Poll::Ready(None),
@@ -222,7 +229,9 @@ where
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.as_ref().is_none_or(http_body::Body::is_end_stream)
+        self.inner
+            .as_ref()
+            .is_none_or(http_body::Body::is_end_stream)
     }
 
     fn size_hint(&self) -> SizeHint {

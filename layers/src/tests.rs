@@ -21,7 +21,14 @@ struct Point {
     label: Option<String>,
 }
 
-fn handler<F>(make: F) -> impl tower::Service<Request<()>, Response = Response<Body>, Error = Infallible, Future = impl Send> + Clone
+fn handler<F>(
+    make: F,
+) -> impl tower::Service<
+    Request<()>,
+    Response = Response<Body>,
+    Error = Infallible,
+    Future = impl Send,
+> + Clone
 where
     F: Fn() -> Response<Body> + Clone + Send + 'static,
 {
@@ -45,20 +52,32 @@ where
     B::Error: std::fmt::Debug,
 {
     let (parts, body) = res.into_parts();
-    (parts.status, parts.headers, body.collect().await.unwrap().to_bytes())
+    (
+        parts.status,
+        parts.headers,
+        body.collect().await.unwrap().to_bytes(),
+    )
 }
 
 fn header_list(h: &HeaderMap) -> Vec<(String, String)> {
     let mut v: Vec<_> = h
         .iter()
-        .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     v.sort();
     v
 }
 
 fn hv(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut v: Vec<_> = pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let mut v: Vec<_> = pairs
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
     v.sort();
     v
 }
@@ -98,10 +117,23 @@ impl Logs {
 
 #[tokio::test]
 async fn serialize_writes_json_with_type_and_length() {
-    let svc = SerializeLayer::json().layer(handler(|| Reply::new(Point { x: 1, y: 2, label: None }).into_response()));
+    let svc = SerializeLayer::json().layer(handler(|| {
+        Reply::new(Point {
+            x: 1,
+            y: 2,
+            label: None,
+        })
+        .into_response()
+    }));
     let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(header_list(&headers), hv(&[("content-type", "application/json"), ("content-length", "26")]));
+    assert_eq!(
+        header_list(&headers),
+        hv(&[
+            ("content-type", "application/json"),
+            ("content-length", "26")
+        ])
+    );
     assert_eq!(body, r#"{"x":1,"y":2,"label":null}"#);
 }
 
@@ -124,14 +156,30 @@ async fn the_route_class_wins_over_the_router_default() {
     let svc = ServiceBuilder::new()
         .layer(SerializeLayer::json()) // the router's
         .layer(SerializeLayer::new(Html)) // the route's
-        .service(handler(|| Reply::new("<p>via response_class</p>").into_response()));
+        .service(handler(|| {
+            Reply::new("<p>via response_class</p>").into_response()
+        }));
     let (_, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
-    assert_eq!(header_list(&headers), hv(&[("content-type", "text/html; charset=utf-8"), ("content-length", "25")]));
+    assert_eq!(
+        header_list(&headers),
+        hv(&[
+            ("content-type", "text/html; charset=utf-8"),
+            ("content-length", "25")
+        ])
+    );
     assert_eq!(body, "<p>via response_class</p>");
 
-    let svc = SerializeLayer::new(PlainText).layer(handler(|| Reply::new(String::from("via response_class")).into_response()));
+    let svc = SerializeLayer::new(PlainText).layer(handler(|| {
+        Reply::new(String::from("via response_class")).into_response()
+    }));
     let (_, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
-    assert_eq!(header_list(&headers), hv(&[("content-type", "text/plain; charset=utf-8"), ("content-length", "18")]));
+    assert_eq!(
+        header_list(&headers),
+        hv(&[
+            ("content-type", "text/plain; charset=utf-8"),
+            ("content-length", "18")
+        ])
+    );
     assert_eq!(body, "via response_class");
 }
 
@@ -146,18 +194,29 @@ async fn unserializable_value_is_a_logged_500() {
     }));
     let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(header_list(&headers), hv(&[("content-type", "text/plain; charset=utf-8"), ("content-length", "21")]));
+    assert_eq!(
+        header_list(&headers),
+        hv(&[
+            ("content-type", "text/plain; charset=utf-8"),
+            ("content-length", "21")
+        ])
+    );
     assert_eq!(body, "Internal Server Error");
     let logs = logs.text();
     assert!(logs.contains("ERROR towerapi::serialize"), "{logs}");
     assert!(logs.contains("key must be a string"), "{logs}");
-    assert!(logs.contains("BTreeMap<alloc::vec::Vec<i32>, &str>"), "{logs}");
+    assert!(
+        logs.contains("BTreeMap<alloc::vec::Vec<i32>, &str>"),
+        "{logs}"
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn nan_is_a_500_as_in_fastapi_path_a() {
     let (logs, _guard) = Logs::capture();
-    let svc = SerializeLayer::json().layer(handler(|| Reply::new(serde_json::json!({"x": f64::NAN})).into_response()));
+    let svc = SerializeLayer::json().layer(handler(|| {
+        Reply::new(serde_json::json!({"x": f64::NAN})).into_response()
+    }));
     // serde_json::Value turns NaN into null on construction; use a struct to keep the float.
     let (_, _, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(body, r#"{"x":null}"#);
@@ -166,21 +225,38 @@ async fn nan_is_a_500_as_in_fastapi_path_a() {
     struct X {
         x: f64,
     }
-    let svc = SerializeLayer::json().layer(handler(|| Reply::new(X { x: f64::NAN }).into_response()));
+    let svc =
+        SerializeLayer::json().layer(handler(|| Reply::new(X { x: f64::NAN }).into_response()));
     let (status, _, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(body, "Internal Server Error");
-    assert!(logs.text().contains("not JSON compliant"), "{}", logs.text());
+    assert!(
+        logs.text().contains("not JSON compliant"),
+        "{}",
+        logs.text()
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn text_class_needs_a_string() {
     let (logs, _guard) = Logs::capture();
-    let svc = SerializeLayer::new(Html).layer(handler(|| Reply::new(Point { x: 1, y: 2, label: None }).into_response()));
+    let svc = SerializeLayer::new(Html).layer(handler(|| {
+        Reply::new(Point {
+            x: 1,
+            y: 2,
+            label: None,
+        })
+        .into_response()
+    }));
     let (status, _, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(body, "Internal Server Error");
-    assert!(logs.text().contains("Html needs a value that serializes as a string"), "{}", logs.text());
+    assert!(
+        logs.text()
+            .contains("Html needs a value that serializes as a string"),
+        "{}",
+        logs.text()
+    );
 }
 
 #[tokio::test]
@@ -195,7 +271,11 @@ async fn explicit_status_and_headers_from_the_reply() {
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(
         header_list(&headers),
-        hv(&[("content-type", "application/json"), ("content-length", "16"), ("x-oracle-extra", "dynamic")])
+        hv(&[
+            ("content-type", "application/json"),
+            ("content-length", "16"),
+            ("x-oracle-extra", "dynamic")
+        ])
     );
     assert_eq!(body, r#"{"dynamic":true}"#);
 }
@@ -203,19 +283,29 @@ async fn explicit_status_and_headers_from_the_reply() {
 #[tokio::test(flavor = "current_thread")]
 async fn invalid_reply_header_is_a_logged_500() {
     let (logs, _guard) = Logs::capture();
-    let svc = SerializeLayer::json().layer(handler(|| Reply::new(1).header("bad header", "x").into_response()));
+    let svc = SerializeLayer::json().layer(handler(|| {
+        Reply::new(1).header("bad header", "x").into_response()
+    }));
     let (status, _, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(body, "Internal Server Error");
-    assert!(logs.text().contains("invalid header name"), "{}", logs.text());
+    assert!(
+        logs.text().contains("invalid header name"),
+        "{}",
+        logs.text()
+    );
 }
 
 #[tokio::test]
 async fn redirect_class_and_route_status() {
-    let svc = SerializeLayer::new(Redirect).layer(handler(|| Reply::new("/resp/list").into_response()));
+    let svc =
+        SerializeLayer::new(Redirect).layer(handler(|| Reply::new("/resp/list").into_response()));
     let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::TEMPORARY_REDIRECT);
-    assert_eq!(header_list(&headers), hv(&[("location", "/resp/list"), ("content-length", "0")]));
+    assert_eq!(
+        header_list(&headers),
+        hv(&[("location", "/resp/list"), ("content-length", "0")])
+    );
     assert!(body.is_empty());
 
     // StatusLayer outside or inside the serializer: the route's 302 beats the class's 307.
@@ -227,19 +317,34 @@ async fn redirect_class_and_route_status() {
         .layer(SerializeLayer::new(Redirect))
         .layer(StatusLayer::default_status(StatusCode::FOUND))
         .service(handler(|| Reply::new("/resp/list").into_response()));
-    for res in [outside.oneshot(get()).await.unwrap().map(Body::new), inside.oneshot(get()).await.unwrap().map(Body::new)] {
+    for res in [
+        outside.oneshot(get()).await.unwrap().map(Body::new),
+        inside.oneshot(get()).await.unwrap().map(Body::new),
+    ] {
         let (status, headers, _) = parts(res).await;
         assert_eq!(status, StatusCode::FOUND);
-        assert_eq!(header_list(&headers), hv(&[("location", "/resp/list"), ("content-length", "0")]));
+        assert_eq!(
+            header_list(&headers),
+            hv(&[("location", "/resp/list"), ("content-length", "0")])
+        );
     }
 }
 
 #[tokio::test]
 async fn head_drops_the_body_and_keeps_its_length() {
-    let svc = SerializeLayer::json().layer(handler(|| Reply::new(serde_json::json!({"head": "ok"})).into_response()));
-    let (status, headers, body) = parts(svc.oneshot(with_method(Method::HEAD)).await.unwrap()).await;
+    let svc = SerializeLayer::json().layer(handler(|| {
+        Reply::new(serde_json::json!({"head": "ok"})).into_response()
+    }));
+    let (status, headers, body) =
+        parts(svc.oneshot(with_method(Method::HEAD)).await.unwrap()).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(header_list(&headers), hv(&[("content-type", "application/json"), ("content-length", "13")]));
+    assert_eq!(
+        header_list(&headers),
+        hv(&[
+            ("content-type", "application/json"),
+            ("content-length", "13")
+        ])
+    );
     assert!(body.is_empty());
 }
 
@@ -250,41 +355,64 @@ async fn file_returned_by_the_handler_is_served_with_the_request_headers() {
     let path = dir.join("hello.txt");
     std::fs::write(&path, "hello from the oracle file\n").unwrap();
     let p = path.clone();
-    let svc = SerializeLayer::json().layer(handler(move || File::new(&p).filename("report.txt").into_response()));
+    let svc = SerializeLayer::json().layer(handler(move || {
+        File::new(&p).filename("report.txt").into_response()
+    }));
 
     let (status, headers, body) = parts(svc.clone().oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "text/plain; charset=utf-8");
     assert_eq!(headers["content-length"], "27");
-    assert_eq!(headers["content-disposition"], "attachment; filename=\"report.txt\"");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"report.txt\""
+    );
     assert_eq!(headers["accept-ranges"], "bytes");
     assert!(headers.contains_key("last-modified"));
     let etag = headers["etag"].clone();
     assert_eq!(body, "hello from the oracle file\n");
 
-    let req = Request::builder().header(header::RANGE, "bytes=0-4").body(()).unwrap();
+    let req = Request::builder()
+        .header(header::RANGE, "bytes=0-4")
+        .body(())
+        .unwrap();
     let (status, headers, body) = parts(svc.clone().oneshot(req).await.unwrap()).await;
     assert_eq!(status, StatusCode::PARTIAL_CONTENT);
     assert_eq!(headers["content-range"], "bytes 0-4/27");
     assert_eq!(headers["content-length"], "5");
     assert_eq!(body, "hello");
 
-    let req = Request::builder().header(header::IF_NONE_MATCH, etag.clone()).body(()).unwrap();
+    let req = Request::builder()
+        .header(header::IF_NONE_MATCH, etag.clone())
+        .body(())
+        .unwrap();
     let (status, headers, body) = parts(svc.clone().oneshot(req).await.unwrap()).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
-    assert_eq!(header_list(&headers), vec![("etag".to_owned(), etag.to_str().unwrap().to_owned())]);
+    assert_eq!(
+        header_list(&headers),
+        vec![("etag".to_owned(), etag.to_str().unwrap().to_owned())]
+    );
     assert!(body.is_empty());
 
     let last_modified = {
         let (_, h, _) = parts(svc.clone().oneshot(get()).await.unwrap()).await;
         h["last-modified"].clone()
     };
-    let req = Request::builder().header(header::IF_MODIFIED_SINCE, last_modified).body(()).unwrap();
+    let req = Request::builder()
+        .header(header::IF_MODIFIED_SINCE, last_modified)
+        .body(())
+        .unwrap();
     let (status, _, body) = parts(svc.clone().oneshot(req).await.unwrap()).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(body.is_empty());
 
-    let (status, headers, body) = parts(svc.clone().oneshot(with_method(Method::HEAD)).await.unwrap()).await;
+    let (status, headers, body) = parts(
+        svc.clone()
+            .oneshot(with_method(Method::HEAD))
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-length"], "27");
     assert!(body.is_empty());
@@ -294,12 +422,24 @@ async fn file_returned_by_the_handler_is_served_with_the_request_headers() {
 #[tokio::test(flavor = "current_thread")]
 async fn missing_file_is_a_logged_500() {
     let (logs, _guard) = Logs::capture();
-    let svc = SerializeLayer::json().layer(handler(|| File::new("/nonexistent/towerapi/x.txt").into_response()));
+    let svc = SerializeLayer::json().layer(handler(|| {
+        File::new("/nonexistent/towerapi/x.txt").into_response()
+    }));
     let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(header_list(&headers), hv(&[("content-type", "text/plain; charset=utf-8"), ("content-length", "21")]));
+    assert_eq!(
+        header_list(&headers),
+        hv(&[
+            ("content-type", "text/plain; charset=utf-8"),
+            ("content-length", "21")
+        ])
+    );
     assert_eq!(body, "Internal Server Error");
-    assert!(logs.text().contains("File could not be served"), "{}", logs.text());
+    assert!(
+        logs.text().contains("File could not be served"),
+        "{}",
+        logs.text()
+    );
 }
 
 // ---- StatusLayer ----------------------------------------------------------------------------
@@ -327,7 +467,13 @@ async fn default_status_in_either_order_and_explicit_wins() {
         let (sb, hb, bb) = parts(b.oneshot(get()).await.unwrap()).await;
         for (s, h, body) in [(sa, ha, ba), (sb, hb, bb)] {
             assert_eq!(s, want);
-            assert_eq!(header_list(&h), hv(&[("content-type", "application/json"), ("content-length", "8")]));
+            assert_eq!(
+                header_list(&h),
+                hv(&[
+                    ("content-type", "application/json"),
+                    ("content-length", "8")
+                ])
+            );
             assert_eq!(body, r#"{"id":1}"#);
         }
     }
@@ -352,31 +498,56 @@ async fn the_route_status_wins_over_the_router_status() {
         .layer(StatusLayer::default_status(StatusCode::CREATED))
         .layer(SerializeLayer::json())
         .service(handler(|| Reply::new(1).into_response()));
-    assert_eq!(a.oneshot(get()).await.unwrap().status(), StatusCode::CREATED);
-    assert_eq!(b.oneshot(get()).await.unwrap().status(), StatusCode::CREATED);
-    assert_eq!(c.oneshot(get()).await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(
+        a.oneshot(get()).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        b.oneshot(get()).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        c.oneshot(get()).await.unwrap().status(),
+        StatusCode::CREATED
+    );
 }
 
 #[tokio::test]
 async fn bodiless_statuses_keep_the_content_type_and_lose_the_length() {
-    for status in [StatusCode::NO_CONTENT, StatusCode::NOT_MODIFIED, StatusCode::from_u16(103).unwrap()] {
+    for status in [
+        StatusCode::NO_CONTENT,
+        StatusCode::NOT_MODIFIED,
+        StatusCode::from_u16(103).unwrap(),
+    ] {
         // As the route's default...
         let svc = ServiceBuilder::new()
             .layer(StatusLayer::default_status(status))
             .layer(SerializeLayer::json())
-            .service(handler(|| Reply::new(serde_json::json!({"ignored": true})).into_response()));
+            .service(handler(|| {
+                Reply::new(serde_json::json!({"ignored": true})).into_response()
+            }));
         let (s, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
         assert_eq!(s, status);
-        assert_eq!(header_list(&headers), hv(&[("content-type", "application/json")]));
+        assert_eq!(
+            header_list(&headers),
+            hv(&[("content-type", "application/json")])
+        );
         assert!(body.is_empty());
         // ...and set on the reply (FastAPI's `response.status_code = 204`).
         let svc = ServiceBuilder::new()
             .layer(StatusLayer::new())
             .layer(SerializeLayer::json())
-            .service(handler(move || Reply::new(serde_json::json!({"ignored": true})).status(status).into_response()));
+            .service(handler(move || {
+                Reply::new(serde_json::json!({"ignored": true}))
+                    .status(status)
+                    .into_response()
+            }));
         let (s, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
         assert_eq!(s, status);
-        assert_eq!(header_list(&headers), hv(&[("content-type", "application/json")]));
+        assert_eq!(
+            header_list(&headers),
+            hv(&[("content-type", "application/json")])
+        );
         assert!(body.is_empty());
     }
 }
@@ -389,7 +560,10 @@ async fn delete_returning_nothing_with_204() {
         .service(handler(|| Reply::new(()).into_response()));
     let (s, headers, body) = parts(svc.oneshot(with_method(Method::DELETE)).await.unwrap()).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    assert_eq!(header_list(&headers), hv(&[("content-type", "application/json")]));
+    assert_eq!(
+        header_list(&headers),
+        hv(&[("content-type", "application/json")])
+    );
     assert!(body.is_empty());
 }
 
@@ -397,10 +571,18 @@ async fn delete_returning_nothing_with_204() {
 async fn status_layer_passes_built_responses_and_failures_untouched() {
     let svc = ServiceBuilder::new()
         .layer(StatusLayer::default_status(StatusCode::NO_CONTENT))
-        .service(handler(|| Json::response(&serde_json::json!({"direct": true, "b": null}))));
+        .service(handler(|| {
+            Json::response(&serde_json::json!({"direct": true, "b": null}))
+        }));
     let (s, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(header_list(&headers), hv(&[("content-type", "application/json"), ("content-length", "24")]));
+    assert_eq!(
+        header_list(&headers),
+        hv(&[
+            ("content-type", "application/json"),
+            ("content-length", "24")
+        ])
+    );
     assert_eq!(body, r#"{"b":null,"direct":true}"#);
 
     let svc = ServiceBuilder::new()
@@ -412,7 +594,11 @@ async fn status_layer_passes_built_responses_and_failures_untouched() {
             Reply::new(m).into_response()
         }));
     let (s, _, body) = parts(svc.oneshot(get()).await.unwrap()).await;
-    assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR, "a failed serialization is never turned into a 201");
+    assert_eq!(
+        s,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "a failed serialization is never turned into a 201"
+    );
     assert_eq!(body, "Internal Server Error");
 }
 
@@ -424,7 +610,13 @@ async fn status_layer_head() {
         .service(handler(|| Reply::new("hello").into_response()));
     let (s, headers, body) = parts(svc.oneshot(with_method(Method::HEAD)).await.unwrap()).await;
     assert_eq!(s, StatusCode::CREATED);
-    assert_eq!(header_list(&headers), hv(&[("content-type", "application/json"), ("content-length", "7")]));
+    assert_eq!(
+        header_list(&headers),
+        hv(&[
+            ("content-type", "application/json"),
+            ("content-length", "7")
+        ])
+    );
     assert!(body.is_empty());
 }
 
@@ -458,11 +650,18 @@ async fn tasks_run_in_order_after_the_body_and_survive_a_panic() {
     }));
     let res = svc.oneshot(get()).await.unwrap();
     tokio::task::yield_now().await;
-    assert_eq!(*seen.lock().unwrap(), ["handler"], "no task runs before the body is sent");
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["handler"],
+        "no task runs before the body is sent"
+    );
     let body = res.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(body, "body");
     done_rx.await.unwrap();
-    assert_eq!(*seen.lock().unwrap(), ["handler", "first", "blocking", "last"]);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["handler", "first", "blocking", "last"]
+    );
     let logs = logs.text();
     assert!(logs.contains("ERROR towerapi::background"), "{logs}");
     assert!(logs.contains("panicked=true"), "{logs}");
@@ -475,9 +674,12 @@ async fn tasks_run_when_the_body_is_dropped_unsent() {
     let svc = BackgroundTasksLayer::new().layer(service_fn(move |req: Request<()>| {
         let tx = tx.lock().unwrap().take().unwrap();
         async move {
-            req.extensions().get::<BackgroundTasks>().unwrap().add(async move {
-                let _ = tx.send("ran");
-            });
+            req.extensions()
+                .get::<BackgroundTasks>()
+                .unwrap()
+                .add(async move {
+                    let _ = tx.send("ran");
+                });
             Ok::<_, Infallible>(Response::new(Body::full("never read")))
         }
     }));
@@ -489,7 +691,11 @@ async fn tasks_run_when_the_body_is_dropped_unsent() {
 #[tokio::test]
 async fn no_tasks_no_work() {
     let svc = BackgroundTasksLayer::new().layer(service_fn(|req: Request<()>| async move {
-        assert!(req.extensions().get::<BackgroundTasks>().unwrap().is_empty());
+        assert!(req
+            .extensions()
+            .get::<BackgroundTasks>()
+            .unwrap()
+            .is_empty());
         Ok::<_, Infallible>(Response::new(Body::full("x")))
     }));
     let (s, _, body) = parts(svc.oneshot(get()).await.unwrap()).await;

@@ -18,6 +18,9 @@ impl ResponseClass for FastJson {
         payload
             .write_fast_json(&mut out)
             .map_err(|e| RenderError::new("FastJson", payload, e))?;
-        Ok(Rendered::ok(HeaderValue::from_static("application/json"), out))
+        Ok(Rendered::ok(
+            HeaderValue::from_static("application/json"),
+            out,
+        ))
     }
 }

@@ -167,13 +167,18 @@ impl File {
         let media_type = match &self.media_type {
             Some(m) => with_charset(m).into_owned(),
             None => {
-                let name = self.filename.as_deref().map(Path::new).unwrap_or(&self.path);
-                let guess = mime_guess::from_path(name).first_raw().unwrap_or("text/plain");
+                let name = self
+                    .filename
+                    .as_deref()
+                    .map(Path::new)
+                    .unwrap_or(&self.path);
+                let guess = mime_guess::from_path(name)
+                    .first_raw()
+                    .unwrap_or("text/plain");
                 with_charset(guess).into_owned()
             }
         };
-        let mime: mime_guess::mime::Mime =
-            media_type.parse().map_err(|_| FileError::MediaType)?;
+        let mime: mime_guess::mime::Mime = media_type.parse().map_err(|_| FileError::MediaType)?;
         let etag = etag(&meta);
 
         if matches!(req.method, Method::GET | Method::HEAD) {
@@ -189,11 +194,18 @@ impl File {
 
         // Starlette serves a FileResponse for any method; tower-http's ServeFile only for GET
         // and HEAD.
-        let method = if req.method == Method::HEAD { Method::HEAD } else { Method::GET };
+        let method = if req.method == Method::HEAD {
+            Method::HEAD
+        } else {
+            Method::GET
+        };
         let mut inner = Request::new(http_body_util::Empty::<bytes::Bytes>::new());
         *inner.method_mut() = method;
         *inner.headers_mut() = req.headers.clone();
-        let res = match ServeFile::new_with_mime(&self.path, &mime).call(inner).await {
+        let res = match ServeFile::new_with_mime(&self.path, &mime)
+            .call(inner)
+            .await
+        {
             Ok(res) => res,
             Err(never) => match never {},
         };
@@ -203,7 +215,8 @@ impl File {
         }
         if res.status().is_success() {
             if let Some(disposition) = self.disposition() {
-                res.headers_mut().insert(header::CONTENT_DISPOSITION, disposition);
+                res.headers_mut()
+                    .insert(header::CONTENT_DISPOSITION, disposition);
             }
         }
         Ok(res)
@@ -248,7 +261,9 @@ fn if_none_match_hits(header: &HeaderValue, etag: &HeaderValue) -> bool {
     };
     let etag = etag.as_bytes();
     header.split(',').map(str::trim).any(|tag| {
-        tag == "*" || tag.as_bytes() == etag || tag.strip_prefix("W/").is_some_and(|t| t.as_bytes() == etag)
+        tag == "*"
+            || tag.as_bytes() == etag
+            || tag.strip_prefix("W/").is_some_and(|t| t.as_bytes() == etag)
     })
 }
 

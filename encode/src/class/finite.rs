@@ -90,7 +90,11 @@ impl<S: Serializer> Serializer for Finite<S> {
     }
 
     #[inline]
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Result<S::Ok, S::Error> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<S::Ok, S::Error> {
         self.0.serialize_newtype_struct(name, &FiniteValue(value))
     }
 
@@ -102,7 +106,8 @@ impl<S: Serializer> Serializer for Finite<S> {
         variant: &'static str,
         value: &T,
     ) -> Result<S::Ok, S::Error> {
-        self.0.serialize_newtype_variant(name, index, variant, &FiniteValue(value))
+        self.0
+            .serialize_newtype_variant(name, index, variant, &FiniteValue(value))
     }
 
     #[inline]
@@ -116,7 +121,11 @@ impl<S: Serializer> Serializer for Finite<S> {
     }
 
     #[inline]
-    fn serialize_tuple_struct(self, name: &'static str, len: usize) -> Result<Self::SerializeTupleStruct, S::Error> {
+    fn serialize_tuple_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeTupleStruct, S::Error> {
         self.0.serialize_tuple_struct(name, len).map(Finite)
     }
 
@@ -128,7 +137,9 @@ impl<S: Serializer> Serializer for Finite<S> {
         variant: &'static str,
         len: usize,
     ) -> Result<Self::SerializeTupleVariant, S::Error> {
-        self.0.serialize_tuple_variant(name, index, variant, len).map(Finite)
+        self.0
+            .serialize_tuple_variant(name, index, variant, len)
+            .map(Finite)
     }
 
     #[inline]
@@ -137,7 +148,11 @@ impl<S: Serializer> Serializer for Finite<S> {
     }
 
     #[inline]
-    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Self::SerializeStruct, S::Error> {
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeStruct, S::Error> {
         self.0.serialize_struct(name, len).map(Finite)
     }
 
@@ -149,7 +164,9 @@ impl<S: Serializer> Serializer for Finite<S> {
         variant: &'static str,
         len: usize,
     ) -> Result<Self::SerializeStructVariant, S::Error> {
-        self.0.serialize_struct_variant(name, index, variant, len).map(Finite)
+        self.0
+            .serialize_struct_variant(name, index, variant, len)
+            .map(Finite)
     }
 
     fn is_human_readable(&self) -> bool {
@@ -196,8 +213,13 @@ impl<C: ser::SerializeMap> ser::SerializeMap for Finite<C> {
     }
 
     #[inline]
-    fn serialize_entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(&mut self, key: &K, value: &V) -> Result<(), C::Error> {
-        self.0.serialize_entry(&FiniteValue(key), &FiniteValue(value))
+    fn serialize_entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(
+        &mut self,
+        key: &K,
+        value: &V,
+    ) -> Result<(), C::Error> {
+        self.0
+            .serialize_entry(&FiniteValue(key), &FiniteValue(value))
     }
 
     #[inline]
@@ -213,7 +235,11 @@ macro_rules! fields {
             type Error = C::Error;
 
             #[inline]
-            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), C::Error> {
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), C::Error> {
                 self.0.serialize_field(key, &FiniteValue(value))
             }
 

@@ -235,7 +235,9 @@ mod tests {
         let v = serde_json::json!({"ctrl": "tab\there\nnl\u{1}\u{7f}", "quote": "\"q\" \\ /", "text": "héllo ✓ 日本 🙂"});
         assert_eq!(
             String::from_utf8(Json::to_vec(&v).expect("ok")).expect("utf-8"),
-            r#"{"ctrl":"tab\there\nnl\u0001"#.to_owned() + "\u{7f}" + r#"","quote":"\"q\" \\ /","text":"héllo ✓ 日本 🙂"}"#
+            r#"{"ctrl":"tab\there\nnl\u0001"#.to_owned()
+                + "\u{7f}"
+                + r#"","quote":"\"q\" \\ /","text":"héllo ✓ 日本 🙂"}"#
         );
     }
 }

@@ -139,7 +139,11 @@ impl RenderError {
 impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.source {
-            Some(_) => write!(f, "{} could not serialize a value of type `{}`", self.class, self.type_name),
+            Some(_) => write!(
+                f,
+                "{} could not serialize a value of type `{}`",
+                self.class, self.type_name
+            ),
             None => write!(
                 f,
                 "{} needs a value that serializes as a string, got `{}`",

@@ -108,8 +108,14 @@ mod tests {
             "https://example.com/a%20b/%C3%A9?q=1%202&r=%C3%A9#frag"
         );
         assert_eq!(Redirect::quote("/already%20quoted"), "/already%20quoted");
-        assert_eq!(Redirect::quote("/x\r\ny\"<>{}|\\^`"), "/x%0D%0Ay%22%3C%3E%7B%7D%7C%5C%5E%60");
-        assert_eq!(Redirect::quote("/a_b.c-d~e:f@g!h$i&j'k(l)m*n+o,p;q=r[s]"), "/a_b.c-d~e:f@g!h$i&j'k(l)m*n+o,p;q=r[s]");
+        assert_eq!(
+            Redirect::quote("/x\r\ny\"<>{}|\\^`"),
+            "/x%0D%0Ay%22%3C%3E%7B%7D%7C%5C%5E%60"
+        );
+        assert_eq!(
+            Redirect::quote("/a_b.c-d~e:f@g!h$i&j'k(l)m*n+o,p;q=r[s]"),
+            "/a_b.c-d~e:f@g!h$i&j'k(l)m*n+o,p;q=r[s]"
+        );
     }
 
     #[test]

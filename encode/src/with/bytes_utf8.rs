@@ -16,7 +16,9 @@ where
 {
     match std::str::from_utf8(value.as_ref()) {
         Ok(s) => serializer.serialize_str(s),
-        Err(e) => Err(serde::ser::Error::custom(format_args!("bytes are not UTF-8: {e}"))),
+        Err(e) => Err(serde::ser::Error::custom(format_args!(
+            "bytes are not UTF-8: {e}"
+        ))),
     }
 }
 

@@ -85,7 +85,14 @@ pub fn parse<D: DurationLike>(s: &str) -> Option<D> {
         }
         num.is_empty().then_some(())
     };
-    eat(date, &[('Y', 365.0 * 86_400.0), ('W', 7.0 * 86_400.0), ('D', 86_400.0)])?;
+    eat(
+        date,
+        &[
+            ('Y', 365.0 * 86_400.0),
+            ('W', 7.0 * 86_400.0),
+            ('D', 86_400.0),
+        ],
+    )?;
     if let Some(time) = time {
         if time.is_empty() {
             return None;
@@ -102,7 +109,10 @@ pub fn parse<D: DurationLike>(s: &str) -> Option<D> {
 ///
 /// # Errors
 /// Only the serializer's own.
-pub fn serialize<D: DurationLike, S: Serializer>(value: &D, serializer: S) -> Result<S::Ok, S::Error> {
+pub fn serialize<D: DurationLike, S: Serializer>(
+    value: &D,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&format(value))
 }
 
@@ -110,7 +120,9 @@ pub fn serialize<D: DurationLike, S: Serializer>(value: &D, serializer: S) -> Re
 ///
 /// # Errors
 /// When the input is neither, or out of the type's range.
-pub fn deserialize<'de, D: DurationLike, De: Deserializer<'de>>(deserializer: De) -> Result<D, De::Error> {
+pub fn deserialize<'de, D: DurationLike, De: Deserializer<'de>>(
+    deserializer: De,
+) -> Result<D, De::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Iso {
@@ -118,7 +130,9 @@ pub fn deserialize<'de, D: DurationLike, De: Deserializer<'de>>(deserializer: De
         Text(String),
     }
     match Iso::deserialize(deserializer)? {
-        Iso::Number(v) => from_secs_f64(v).ok_or_else(|| de::Error::custom("duration out of range")),
+        Iso::Number(v) => {
+            from_secs_f64(v).ok_or_else(|| de::Error::custom("duration out of range"))
+        }
         Iso::Text(s) => parse(&s).ok_or_else(|| de::Error::custom("invalid ISO 8601 duration")),
     }
 }
@@ -147,6 +161,10 @@ mod tests {
         assert_eq!(parse::<Duration>("PT"), None);
         assert_eq!(parse::<Duration>("P1M"), None);
         assert_eq!(parse::<Duration>("x"), None);
-        assert_eq!(parse::<Duration>("-PT1S"), None, "std durations are not negative");
+        assert_eq!(
+            parse::<Duration>("-PT1S"),
+            None,
+            "std durations are not negative"
+        );
     }
 }

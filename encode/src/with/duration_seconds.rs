@@ -12,7 +12,10 @@ use super::DurationLike;
 ///
 /// # Errors
 /// Only the serializer's own.
-pub fn serialize<D: DurationLike, S: Serializer>(value: &D, serializer: S) -> Result<S::Ok, S::Error> {
+pub fn serialize<D: DurationLike, S: Serializer>(
+    value: &D,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.serialize_f64(to_secs_f64(value))
 }
 
@@ -20,7 +23,9 @@ pub fn serialize<D: DurationLike, S: Serializer>(value: &D, serializer: S) -> Re
 ///
 /// # Errors
 /// When the input is neither, or out of the type's range.
-pub fn deserialize<'de, D: DurationLike, De: Deserializer<'de>>(deserializer: De) -> Result<D, De::Error> {
+pub fn deserialize<'de, D: DurationLike, De: Deserializer<'de>>(
+    deserializer: De,
+) -> Result<D, De::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Secs {
@@ -28,7 +33,9 @@ pub fn deserialize<'de, D: DurationLike, De: Deserializer<'de>>(deserializer: De
         Text(String),
     }
     match Secs::deserialize(deserializer)? {
-        Secs::Number(v) => from_secs_f64(v).ok_or_else(|| de::Error::custom("duration out of range")),
+        Secs::Number(v) => {
+            from_secs_f64(v).ok_or_else(|| de::Error::custom("duration out of range"))
+        }
         Secs::Text(s) => super::duration_iso8601::parse(&s)
             .ok_or_else(|| de::Error::custom("invalid ISO 8601 duration")),
     }

@@ -24,7 +24,11 @@ impl DurationLike for chrono::TimeDelta {
     fn to_parts(&self) -> (bool, u64, u32) {
         let negative = *self < chrono::TimeDelta::zero();
         let abs = self.abs();
-        (negative, abs.num_seconds() as u64, abs.subsec_nanos() as u32)
+        (
+            negative,
+            abs.num_seconds() as u64,
+            abs.subsec_nanos() as u32,
+        )
     }
     fn from_parts(negative: bool, secs: u64, nanos: u32) -> Option<Self> {
         let d = chrono::TimeDelta::new(i64::try_from(secs).ok()?, nanos)?;
@@ -36,7 +40,11 @@ impl DurationLike for chrono::TimeDelta {
 impl DurationLike for time::Duration {
     fn to_parts(&self) -> (bool, u64, u32) {
         let abs = self.abs();
-        (self.is_negative(), abs.whole_seconds() as u64, abs.subsec_nanoseconds() as u32)
+        (
+            self.is_negative(),
+            abs.whole_seconds() as u64,
+            abs.subsec_nanoseconds() as u32,
+        )
     }
     fn from_parts(negative: bool, secs: u64, nanos: u32) -> Option<Self> {
         let d = time::Duration::new(i64::try_from(secs).ok()?, i32::try_from(nanos).ok()?);
@@ -62,5 +70,9 @@ pub(crate) fn from_secs_f64<D: DurationLike>(v: f64) -> Option<D> {
     }
     let negative = v < 0.0;
     let total_micros = (v.abs() * 1e6).round() as u64;
-    D::from_parts(negative, total_micros / 1_000_000, (total_micros % 1_000_000) as u32 * 1000)
+    D::from_parts(
+        negative,
+        total_micros / 1_000_000,
+        (total_micros % 1_000_000) as u32 * 1000,
+    )
 }

@@ -69,7 +69,11 @@ fn num<T: std::str::FromStr>(s: &str, len: usize) -> Option<T> {
 
 fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
     let mut it = s.splitn(3, '-');
-    Some((num(it.next()?, 4)?, num(it.next()?, 2)?, num(it.next()?, 2)?))
+    Some((
+        num(it.next()?, 4)?,
+        num(it.next()?, 2)?,
+        num(it.next()?, 2)?,
+    ))
 }
 
 fn parse_time(s: &str) -> Option<(u8, u8, u8, u32)> {
@@ -121,20 +125,36 @@ pub(crate) fn parse(s: &str) -> Option<Parts> {
         (None, s)
     };
     let rest = match (date.is_some(), rest.as_bytes().first()) {
-        (true, None) => return Some(Parts { date, time: None, offset: None }),
+        (true, None) => {
+            return Some(Parts {
+                date,
+                time: None,
+                offset: None,
+            })
+        }
         (true, Some(b'T' | b't' | b' ')) => &rest[1..],
         (true, Some(_)) => return None,
         (false, _) => rest,
     };
     let split = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
     let time = parse_time(&rest[..split])?;
-    let offset = if split < rest.len() { Some(parse_offset(&rest[split..])?) } else { None };
-    Some(Parts { date, time: Some(time), offset })
+    let offset = if split < rest.len() {
+        Some(parse_offset(&rest[split..])?)
+    } else {
+        None
+    };
+    Some(Parts {
+        date,
+        time: Some(time),
+        offset,
+    })
 }
 
 #[cfg(feature = "chrono")]
 mod chrono_impls {
-    use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, Timelike, Utc};
+    use chrono::{
+        DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, Timelike, Utc,
+    };
 
     use super::sealed::Sealed as IsoFormat;
     use super::Parts;
@@ -144,7 +164,12 @@ mod chrono_impls {
     }
     fn time_parts(t: &NaiveTime) -> (u8, u8, u8, u32) {
         // A leap second (nanos >= 1e9) is written as :60, as Python cannot; clamp it.
-        (t.hour() as u8, t.minute() as u8, t.second() as u8, t.nanosecond().min(999_999_999))
+        (
+            t.hour() as u8,
+            t.minute() as u8,
+            t.second() as u8,
+            t.nanosecond().min(999_999_999),
+        )
     }
     fn naive_date(p: (i32, u8, u8)) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(p.0, p.1.into(), p.2.into())
@@ -155,11 +180,18 @@ mod chrono_impls {
 
     impl IsoFormat for NaiveDate {
         fn parts(&self) -> Parts {
-            Parts { date: Some(date_parts(self)), ..Parts::default() }
+            Parts {
+                date: Some(date_parts(self)),
+                ..Parts::default()
+            }
         }
         fn from_parts(p: Parts) -> Option<Self> {
             match p {
-                Parts { date: Some(d), time: None, offset: None } => naive_date(d),
+                Parts {
+                    date: Some(d),
+                    time: None,
+                    offset: None,
+                } => naive_date(d),
                 _ => None,
             }
         }
@@ -167,11 +199,18 @@ mod chrono_impls {
 
     impl IsoFormat for NaiveTime {
         fn parts(&self) -> Parts {
-            Parts { time: Some(time_parts(self)), ..Parts::default() }
+            Parts {
+                time: Some(time_parts(self)),
+                ..Parts::default()
+            }
         }
         fn from_parts(p: Parts) -> Option<Self> {
             match p {
-                Parts { date: None, time: Some(t), offset: None } => naive_time(t),
+                Parts {
+                    date: None,
+                    time: Some(t),
+                    offset: None,
+                } => naive_time(t),
                 _ => None,
             }
         }
@@ -179,11 +218,19 @@ mod chrono_impls {
 
     impl IsoFormat for NaiveDateTime {
         fn parts(&self) -> Parts {
-            Parts { date: Some(date_parts(&self.date())), time: Some(time_parts(&self.time())), offset: None }
+            Parts {
+                date: Some(date_parts(&self.date())),
+                time: Some(time_parts(&self.time())),
+                offset: None,
+            }
         }
         fn from_parts(p: Parts) -> Option<Self> {
             match p {
-                Parts { date: Some(d), time: Some(t), offset: None } => Some(naive_date(d)?.and_time(naive_time(t)?)),
+                Parts {
+                    date: Some(d),
+                    time: Some(t),
+                    offset: None,
+                } => Some(naive_date(d)?.and_time(naive_time(t)?)),
                 _ => None,
             }
         }
@@ -236,11 +283,18 @@ mod time_impls {
 
     impl IsoFormat for Date {
         fn parts(&self) -> Parts {
-            Parts { date: Some(date_parts(self)), ..Parts::default() }
+            Parts {
+                date: Some(date_parts(self)),
+                ..Parts::default()
+            }
         }
         fn from_parts(p: Parts) -> Option<Self> {
             match p {
-                Parts { date: Some(d), time: None, offset: None } => date(d),
+                Parts {
+                    date: Some(d),
+                    time: None,
+                    offset: None,
+                } => date(d),
                 _ => None,
             }
         }
@@ -248,11 +302,18 @@ mod time_impls {
 
     impl IsoFormat for Time {
         fn parts(&self) -> Parts {
-            Parts { time: Some(time_parts(self)), ..Parts::default() }
+            Parts {
+                time: Some(time_parts(self)),
+                ..Parts::default()
+            }
         }
         fn from_parts(p: Parts) -> Option<Self> {
             match p {
-                Parts { date: None, time: Some(t), offset: None } => time(t),
+                Parts {
+                    date: None,
+                    time: Some(t),
+                    offset: None,
+                } => time(t),
                 _ => None,
             }
         }
@@ -260,11 +321,19 @@ mod time_impls {
 
     impl IsoFormat for PrimitiveDateTime {
         fn parts(&self) -> Parts {
-            Parts { date: Some(date_parts(&self.date())), time: Some(time_parts(&self.time())), offset: None }
+            Parts {
+                date: Some(date_parts(&self.date())),
+                time: Some(time_parts(&self.time())),
+                offset: None,
+            }
         }
         fn from_parts(p: Parts) -> Option<Self> {
             match p {
-                Parts { date: Some(d), time: Some(t), offset: None } => Some(PrimitiveDateTime::new(date(d)?, time(t)?)),
+                Parts {
+                    date: Some(d),
+                    time: Some(t),
+                    offset: None,
+                } => Some(PrimitiveDateTime::new(date(d)?, time(t)?)),
                 _ => None,
             }
         }
@@ -296,7 +365,10 @@ mod tests {
             ("2024-01-02T03:04:05.123456", "2024-01-02T03:04:05.123456"),
             ("2024-01-02T03:04:05+00:00", "2024-01-02T03:04:05Z"),
             ("2024-01-02T03:04:05+05:30", "2024-01-02T03:04:05+05:30"),
-            ("2024-01-02T03:04:05-01:00:30", "2024-01-02T03:04:05-01:00:30"),
+            (
+                "2024-01-02T03:04:05-01:00:30",
+                "2024-01-02T03:04:05-01:00:30",
+            ),
             ("2024-01-02", "2024-01-02"),
             ("03:04:05", "03:04:05"),
             ("03:04:05.500000", "03:04:05.500000"),
@@ -306,7 +378,15 @@ mod tests {
             assert_eq!(format(p, true), z);
             assert_eq!(parse(z), Some(p));
         }
-        for bad in ["", "2024-1-02", "2024-01-02X03:04:05", "03:04:05.", "25", "2024-01-02T03:04:05+5", "03:04:05.1234567890"] {
+        for bad in [
+            "",
+            "2024-1-02",
+            "2024-01-02X03:04:05",
+            "03:04:05.",
+            "25",
+            "2024-01-02T03:04:05+5",
+            "03:04:05.1234567890",
+        ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
     }

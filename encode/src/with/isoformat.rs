@@ -19,9 +19,14 @@ pub fn serialize<T: IsoFormat, S: Serializer>(value: &T, serializer: S) -> Resul
 ///
 /// # Errors
 /// When the input is not one.
-pub fn deserialize<'de, T: IsoFormat, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+pub fn deserialize<'de, T: IsoFormat, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
     let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-    iso::parse(&s)
-        .and_then(T::from_parts)
-        .ok_or_else(|| de::Error::custom(format_args!("invalid ISO 8601 value for {}: {s:?}", std::any::type_name::<T>())))
+    iso::parse(&s).and_then(T::from_parts).ok_or_else(|| {
+        de::Error::custom(format_args!(
+            "invalid ISO 8601 value for {}: {s:?}",
+            std::any::type_name::<T>()
+        ))
+    })
 }
