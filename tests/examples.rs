@@ -1,0 +1,123 @@
+//! The examples run: each is started on a free port and answers its printed URLs.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use common::{headers, send};
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The example binary `cargo test` built for this run: `cargo test` compiles examples to
+/// `target/<profile>/examples/<name>-<hash>` without refreshing the plain `<name>`, so take
+/// the newest hashed one.
+fn example_exe(name: &str) -> PathBuf {
+    let mut dir = std::env::current_exe().unwrap();
+    dir.pop();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let dir = dir.join("examples");
+    let prefix = format!("{name}-");
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            file.starts_with(&prefix) && !file.contains('.')
+        })
+        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .map(|e| e.path())
+        .unwrap_or_else(|| panic!("cargo test built the example {name} into {}", dir.display()))
+}
+
+/// Starts a built example and reads the address it prints.
+fn start(name: &str) -> (Running, SocketAddr, std::sync::mpsc::Receiver<String>) {
+    let exe = example_exe(name);
+    let mut child = Command::new(&exe)
+        .arg("127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{} runs: {e}", exe.display()));
+    let stdout = child.stdout.take().unwrap();
+    let running = Running(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first.strip_prefix("listening on http://").unwrap().parse().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    (running, addr, rx)
+}
+
+fn wait_for(rx: &std::sync::mpsc::Receiver<String>, want: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+        if line == want {
+            return;
+        }
+    }
+    panic!("the example did not print {want:?}");
+}
+
+#[tokio::test]
+async fn quickstart() {
+    let (_running, addr, rx) = start("quickstart");
+    let w = send(addr, "GET", "/items/foo", &[]).await;
+    assert_eq!((w.status, w.stable_headers()), (200, headers(&[("content-type", "application/json"), ("content-length", "37")])));
+    assert_eq!(w.body, br#"{"name":"Foo","price":50.2,"tags":[]}"#);
+    let w = send(addr, "POST", "/items", &[]).await;
+    assert_eq!(w.status, 201);
+    assert_eq!(w.body, br#"{"name":"New","price":1.5,"tags":["new"]}"#);
+    let w = send(addr, "GET", "/dynamic", &[]).await;
+    assert_eq!((w.status, w.header("x-extra")), (202, Some("yes")));
+    let w = send(addr, "GET", "/html", &[]).await;
+    assert_eq!((w.header("content-type"), w.body.as_slice()), (Some("text/html; charset=utf-8"), b"<h1>Hello</h1>".as_slice()));
+    let w = send(addr, "GET", "/plain", &[]).await;
+    assert_eq!((w.header("content-type"), w.body.as_slice()), (Some("text/plain; charset=utf-8"), "plain text ✓".as_bytes()));
+    let w = send(addr, "GET", "/redirect", &[]).await;
+    assert_eq!((w.status, w.header("location")), (307, Some("/items/foo")));
+    let w = send(addr, "GET", "/json", &[]).await;
+    assert_eq!(w.body, br#"{"direct":true}"#);
+    let w = send(addr, "GET", "/file", &[]).await;
+    assert_eq!((w.status, w.header("content-disposition")), (200, Some("attachment; filename=\"hello.txt\"")));
+    assert_eq!(w.body, b"hello from the oracle file\n");
+    let w = send(addr, "GET", "/stream", &[]).await;
+    assert_eq!((w.header("transfer-encoding"), w.body.as_slice()), (Some("chunked"), b"chunk1\nchunk2\n".as_slice()));
+    let w = send(addr, "POST", "/notify", &[]).await;
+    assert_eq!(w.body, br#"{"message":"notification queued"}"#);
+    wait_for(&rx, "background task: notification sent");
+}
+
+#[tokio::test]
+async fn hyper_only() {
+    let (_running, addr, rx) = start("hyper_only");
+    let w = send(addr, "GET", "/items/foo", &[]).await;
+    assert_eq!((w.status, w.stable_headers()), (200, headers(&[("content-type", "application/json"), ("content-length", "27")])));
+    assert_eq!(w.body, br#"{"name":"Foo","price":50.2}"#);
+    let w = send(addr, "POST", "/items", &[]).await;
+    assert_eq!((w.status, w.body.as_slice()), (201, br#"{"name":"New","price":1.5}"#.as_slice()));
+    let w = send(addr, "GET", "/html", &[]).await;
+    assert_eq!(w.body, b"<h1>Hello</h1>");
+    let w = send(addr, "GET", "/redirect", &[]).await;
+    assert_eq!((w.status, w.header("location")), (307, Some("/items/foo")));
+    let w = send(addr, "GET", "/nope", &[]).await;
+    assert_eq!((w.status, w.body.as_slice()), (404, br#"{"detail":"Not Found"}"#.as_slice()));
+    let w = send(addr, "POST", "/notify", &[]).await;
+    assert_eq!(w.status, 200);
+    wait_for(&rx, "background task: notification sent");
+}
