@@ -23,8 +23,16 @@ struct Item {
 
 async fn route(req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
     let res = match (req.method(), req.uri().path()) {
-        (&Method::GET, "/items/foo") => Reply::new(Item { name: "Foo", price: 50.2 }).into_response(),
-        (&Method::POST, "/items") => Reply::created(Item { name: "New", price: 1.5 }).into_response(),
+        (&Method::GET, "/items/foo") => Reply::new(Item {
+            name: "Foo",
+            price: 50.2,
+        })
+        .into_response(),
+        (&Method::POST, "/items") => Reply::created(Item {
+            name: "New",
+            price: 1.5,
+        })
+        .into_response(),
         (&Method::GET, "/html") => Html::response("<h1>Hello</h1>"),
         (&Method::GET, "/redirect") => Redirect::to("/items/foo"),
         (&Method::GET, "/stream") => Stream::from_iter(["a", "b"]).into_response(),
@@ -34,14 +42,18 @@ async fn route(req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
             }
             Reply::new(serde_json::json!({"message": "notification queued"})).into_response()
         }
-        _ => Reply::new(serde_json::json!({"detail": "Not Found"})).status(StatusCode::NOT_FOUND).into_response(),
+        _ => Reply::new(serde_json::json!({"detail": "Not Found"}))
+            .status(StatusCode::NOT_FOUND)
+            .into_response(),
     };
     Ok(res)
 }
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8000".to_owned());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:8000".to_owned());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     let base = format!("http://{}", listener.local_addr()?);
     println!("listening on {base}");

@@ -29,27 +29,61 @@ fn app() -> Router {
         // A plain value: JSON, 200.
         .route(
             "/items/foo",
-            get(|| async { Reply::new(Item { name: "Foo".into(), price: 50.2, tags: vec![] }) }),
+            get(|| async {
+                Reply::new(Item {
+                    name: "Foo".into(),
+                    price: 50.2,
+                    tags: vec![],
+                })
+            }),
         )
         // The route's default status, as FastAPI's `status_code=201`.
         .route(
             "/items",
-            post(|| async { Reply::new(Item { name: "New".into(), price: 1.5, tags: vec!["new".into()] }) })
-                .layer(StatusLayer::default_status(StatusCode::CREATED)),
+            post(|| async {
+                Reply::new(Item {
+                    name: "New".into(),
+                    price: 1.5,
+                    tags: vec!["new".into()],
+                })
+            })
+            .layer(StatusLayer::default_status(StatusCode::CREATED)),
         )
         // An explicit status and header on the reply (FastAPI's `response: Response` parameter).
         .route(
             "/dynamic",
-            get(|| async { Reply::new(serde_json::json!({"dynamic": true})).status(StatusCode::ACCEPTED).header("x-extra", "yes") }),
+            get(|| async {
+                Reply::new(serde_json::json!({"dynamic": true}))
+                    .status(StatusCode::ACCEPTED)
+                    .header("x-extra", "yes")
+            }),
         )
         // Response classes, as `response_class=`: the handler returns a string.
-        .route("/html", get(|| async { Reply::new("<h1>Hello</h1>") }).layer(SerializeLayer::new(Html)))
-        .route("/plain", get(|| async { Reply::new("plain text ✓") }).layer(SerializeLayer::new(PlainText)))
-        .route("/redirect", get(|| async { Reply::new("/items/foo") }).layer(SerializeLayer::new(Redirect)))
+        .route(
+            "/html",
+            get(|| async { Reply::new("<h1>Hello</h1>") }).layer(SerializeLayer::new(Html)),
+        )
+        .route(
+            "/plain",
+            get(|| async { Reply::new("plain text ✓") }).layer(SerializeLayer::new(PlainText)),
+        )
+        .route(
+            "/redirect",
+            get(|| async { Reply::new("/items/foo") }).layer(SerializeLayer::new(Redirect)),
+        )
         // Responses returned directly.
-        .route("/json", get(|| async { Json::response(&serde_json::json!({"direct": true})) }))
-        .route("/file", get(|| async { File::new(hello_file()).filename("hello.txt") }))
-        .route("/stream", get(|| async { Stream::from_iter(["chunk1\n", "chunk2\n"]).media_type("text/plain") }))
+        .route(
+            "/json",
+            get(|| async { Json::response(&serde_json::json!({"direct": true})) }),
+        )
+        .route(
+            "/file",
+            get(|| async { File::new(hello_file()).filename("hello.txt") }),
+        )
+        .route(
+            "/stream",
+            get(|| async { Stream::from_iter(["chunk1\n", "chunk2\n"]).media_type("text/plain") }),
+        )
         // Work after the response has been sent.
         .route(
             "/notify",
@@ -66,7 +100,9 @@ fn app() -> Router {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8000".to_owned());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:8000".to_owned());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     let base = format!("http://{}", listener.local_addr()?);
     println!("listening on {base}");

@@ -54,7 +54,11 @@ fn start(name: &str) -> (Running, SocketAddr, std::sync::mpsc::Receiver<String>)
     let running = Running(child);
     let mut lines = BufReader::new(stdout).lines();
     let first = lines.next().unwrap().unwrap();
-    let addr = first.strip_prefix("listening on http://").unwrap().parse().unwrap();
+    let addr = first
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .parse()
+        .unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in lines.map_while(Result::ok) {
@@ -66,7 +70,9 @@ fn start(name: &str) -> (Running, SocketAddr, std::sync::mpsc::Receiver<String>)
 
 fn wait_for(rx: &std::sync::mpsc::Receiver<String>, want: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+    while let Ok(line) =
+        rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+    {
         if line == want {
             return;
         }
@@ -78,7 +84,16 @@ fn wait_for(rx: &std::sync::mpsc::Receiver<String>, want: &str) {
 async fn quickstart() {
     let (_running, addr, rx) = start("quickstart");
     let w = send(addr, "GET", "/items/foo", &[]).await;
-    assert_eq!((w.status, w.stable_headers()), (200, headers(&[("content-type", "application/json"), ("content-length", "37")])));
+    assert_eq!(
+        (w.status, w.stable_headers()),
+        (
+            200,
+            headers(&[
+                ("content-type", "application/json"),
+                ("content-length", "37")
+            ])
+        )
+    );
     assert_eq!(w.body, br#"{"name":"Foo","price":50.2,"tags":[]}"#);
     let w = send(addr, "POST", "/items", &[]).await;
     assert_eq!(w.status, 201);
@@ -86,18 +101,33 @@ async fn quickstart() {
     let w = send(addr, "GET", "/dynamic", &[]).await;
     assert_eq!((w.status, w.header("x-extra")), (202, Some("yes")));
     let w = send(addr, "GET", "/html", &[]).await;
-    assert_eq!((w.header("content-type"), w.body.as_slice()), (Some("text/html; charset=utf-8"), b"<h1>Hello</h1>".as_slice()));
+    assert_eq!(
+        (w.header("content-type"), w.body.as_slice()),
+        (
+            Some("text/html; charset=utf-8"),
+            b"<h1>Hello</h1>".as_slice()
+        )
+    );
     let w = send(addr, "GET", "/plain", &[]).await;
-    assert_eq!((w.header("content-type"), w.body.as_slice()), (Some("text/plain; charset=utf-8"), "plain text ✓".as_bytes()));
+    assert_eq!(
+        (w.header("content-type"), w.body.as_slice()),
+        (Some("text/plain; charset=utf-8"), "plain text ✓".as_bytes())
+    );
     let w = send(addr, "GET", "/redirect", &[]).await;
     assert_eq!((w.status, w.header("location")), (307, Some("/items/foo")));
     let w = send(addr, "GET", "/json", &[]).await;
     assert_eq!(w.body, br#"{"direct":true}"#);
     let w = send(addr, "GET", "/file", &[]).await;
-    assert_eq!((w.status, w.header("content-disposition")), (200, Some("attachment; filename=\"hello.txt\"")));
+    assert_eq!(
+        (w.status, w.header("content-disposition")),
+        (200, Some("attachment; filename=\"hello.txt\""))
+    );
     assert_eq!(w.body, b"hello from the oracle file\n");
     let w = send(addr, "GET", "/stream", &[]).await;
-    assert_eq!((w.header("transfer-encoding"), w.body.as_slice()), (Some("chunked"), b"chunk1\nchunk2\n".as_slice()));
+    assert_eq!(
+        (w.header("transfer-encoding"), w.body.as_slice()),
+        (Some("chunked"), b"chunk1\nchunk2\n".as_slice())
+    );
     let w = send(addr, "POST", "/notify", &[]).await;
     assert_eq!(w.body, br#"{"message":"notification queued"}"#);
     wait_for(&rx, "background task: notification sent");
@@ -107,16 +137,31 @@ async fn quickstart() {
 async fn hyper_only() {
     let (_running, addr, rx) = start("hyper_only");
     let w = send(addr, "GET", "/items/foo", &[]).await;
-    assert_eq!((w.status, w.stable_headers()), (200, headers(&[("content-type", "application/json"), ("content-length", "27")])));
+    assert_eq!(
+        (w.status, w.stable_headers()),
+        (
+            200,
+            headers(&[
+                ("content-type", "application/json"),
+                ("content-length", "27")
+            ])
+        )
+    );
     assert_eq!(w.body, br#"{"name":"Foo","price":50.2}"#);
     let w = send(addr, "POST", "/items", &[]).await;
-    assert_eq!((w.status, w.body.as_slice()), (201, br#"{"name":"New","price":1.5}"#.as_slice()));
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (201, br#"{"name":"New","price":1.5}"#.as_slice())
+    );
     let w = send(addr, "GET", "/html", &[]).await;
     assert_eq!(w.body, b"<h1>Hello</h1>");
     let w = send(addr, "GET", "/redirect", &[]).await;
     assert_eq!((w.status, w.header("location")), (307, Some("/items/foo")));
     let w = send(addr, "GET", "/nope", &[]).await;
-    assert_eq!((w.status, w.body.as_slice()), (404, br#"{"detail":"Not Found"}"#.as_slice()));
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (404, br#"{"detail":"Not Found"}"#.as_slice())
+    );
     let w = send(addr, "POST", "/notify", &[]).await;
     assert_eq!(w.status, 200);
     wait_for(&rx, "background task: notification sent");

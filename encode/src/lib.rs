@@ -31,5 +31,5 @@ mod reply;
 pub mod with;
 
 pub use body::{Body, BoxError};
-pub use payload::{Payload, Serialized};
+pub use payload::{Payload, Serialized, StatusFixed};
 pub use reply::Reply;

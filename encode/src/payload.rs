@@ -181,11 +181,13 @@ impl fmt::Debug for Payload {
 }
 
 /// Put into the response extensions by the layer that serialized a [`Payload`], so that an
-/// outer status layer knows the response came through the pipeline and how its status was
-/// chosen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Serialized {
-    /// Whether the status was set explicitly (by the handler, or by a route status layer that
-    /// saw the payload before serialization): an outer status layer keeps it.
-    pub status_fixed: bool,
-}
+/// outer status layer knows the response came through the pipeline.
+///
+/// Both markers are zero-sized: inserting them allocates nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Serialized;
+
+/// Beside [`Serialized`] when the status was chosen explicitly (by the handler, or by a route
+/// status layer that saw the payload before serialization): an outer status layer keeps it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatusFixed;

@@ -11,7 +11,7 @@ use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 use towerapi_encode::class::{internal_server_error, File, FileRequest, Json, ResponseClass};
-use towerapi_encode::{Body, BoxError, Payload, Serialized};
+use towerapi_encode::{Body, BoxError, Payload, Serialized, StatusFixed};
 
 use crate::rules;
 
@@ -231,31 +231,16 @@ fn render<B, C: ResponseClass>(
         (Some(s), _) | (None, Some(s)) => (s, true),
         (None, None) => (rendered.status, false),
     };
+    let body = rendered.apply_to(&mut parts);
     parts.status = status;
-    let mut last = None;
-    for (name, value) in rendered.headers {
-        // `None` repeats the previous name: keep every value of a repeated header.
-        match name {
-            Some(name) => {
-                parts.headers.insert(name.clone(), value);
-                last = Some(name);
-            }
-            None => {
-                if let Some(name) = &last {
-                    parts.headers.append(name.clone(), value);
-                }
-            }
-        }
+    parts.extensions.insert(Serialized);
+    if status_fixed {
+        parts.extensions.insert(StatusFixed);
     }
-    parts.headers.insert(
-        header::CONTENT_LENGTH,
-        HeaderValue::from(rendered.body.len()),
-    );
-    parts.extensions.insert(Serialized { status_fixed });
     let body = if rules::apply(status, &mut parts.headers, head) {
         Bytes::new()
     } else {
-        rendered.body
+        body
     };
     Response::from_parts(parts, ResponseBody::full(body))
 }

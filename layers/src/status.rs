@@ -10,7 +10,7 @@ use http_body::{Frame, SizeHint};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
-use towerapi_encode::{Payload, Serialized};
+use towerapi_encode::{Payload, Serialized, StatusFixed};
 
 use crate::rules;
 
@@ -170,12 +170,13 @@ where
             }
             return Poll::Ready(Ok(res.map(StatusBody::inner)));
         }
-        let Some(serialized) = res.extensions_mut().get_mut::<Serialized>() else {
+        if res.extensions().get::<Serialized>().is_none() {
             return Poll::Ready(Ok(res.map(StatusBody::inner)));
-        };
-        if let (false, Some(default)) = (serialized.status_fixed, *this.default) {
-            serialized.status_fixed = true;
-            *res.status_mut() = default;
+        }
+        if let Some(default) = *this.default {
+            if res.extensions_mut().insert(StatusFixed).is_none() {
+                *res.status_mut() = default;
+            }
         }
         let status = res.status();
         if rules::apply(status, res.headers_mut(), *this.head) {

@@ -59,13 +59,15 @@ pub trait ResponseClass: Clone + Send + Sync + 'static {
     fn render(&self, payload: &Payload) -> Result<Rendered, RenderError>;
 }
 
-/// A rendered payload: the class's default status, its headers (content-type, location...)
-/// and the body. The serializing layer adds `content-length`.
+/// A rendered payload: the class's default status, its content-type, other headers
+/// (a redirect's `location`) and the body. The serializing layer adds `content-length`.
 #[derive(Clone, Debug)]
 pub struct Rendered {
     /// The class's default status (200, or 307 for a redirect).
     pub status: StatusCode,
-    /// Headers the class sets.
+    /// The content-type, if the class sends one.
+    pub content_type: Option<HeaderValue>,
+    /// Other headers the class sets (empty for most classes: no allocation).
     pub headers: HeaderMap,
     /// The body bytes.
     pub body: Bytes,
@@ -74,23 +76,48 @@ pub struct Rendered {
 impl Rendered {
     /// A 200 with the given content-type and body.
     pub fn ok(content_type: HeaderValue, body: impl Into<Bytes>) -> Self {
-        let mut headers = HeaderMap::with_capacity(2);
-        headers.insert(header::CONTENT_TYPE, content_type);
         Self {
             status: StatusCode::OK,
-            headers,
+            content_type: Some(content_type),
+            headers: HeaderMap::new(),
             body: body.into(),
         }
     }
 
+    /// Writes status, headers and `content-length` into response parts, replacing any
+    /// headers of the same names; returns the body.
+    pub fn apply_to(self, parts: &mut http::response::Parts) -> Bytes {
+        parts.status = self.status;
+        parts.headers.reserve(2 + self.headers.len());
+        if let Some(content_type) = self.content_type {
+            parts.headers.insert(header::CONTENT_TYPE, content_type);
+        }
+        let mut last = None;
+        for (name, value) in self.headers {
+            // `None` repeats the previous name: keep every value of a repeated header.
+            match name {
+                Some(name) => {
+                    parts.headers.insert(name.clone(), value);
+                    last = Some(name);
+                }
+                None => {
+                    if let Some(name) = &last {
+                        parts.headers.append(name.clone(), value);
+                    }
+                }
+            }
+        }
+        parts
+            .headers
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(self.body.len()));
+        self.body
+    }
+
     /// Turns it into a response with `content-length` set.
     pub fn into_response(self) -> http::Response<Body> {
-        let mut res = http::Response::new(Body::full(self.body.clone()));
-        *res.status_mut() = self.status;
-        *res.headers_mut() = self.headers;
-        res.headers_mut()
-            .insert(header::CONTENT_LENGTH, HeaderValue::from(self.body.len()));
-        res
+        let (mut parts, ()) = http::Response::new(()).into_parts();
+        let body = self.apply_to(&mut parts);
+        http::Response::from_parts(parts, Body::full(body))
     }
 }
 

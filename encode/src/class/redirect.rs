@@ -83,6 +83,7 @@ fn render_url(url: &str) -> Rendered {
     }
     Rendered {
         status: StatusCode::TEMPORARY_REDIRECT,
+        content_type: None,
         headers,
         body: bytes::Bytes::new(),
     }
