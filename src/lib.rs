@@ -42,3 +42,8 @@ pub mod prelude {
     pub use towerapi_encode::{Body, Payload, Reply};
     pub use towerapi_layers::{BackgroundTasks, BackgroundTasksLayer, SerializeLayer, StatusLayer};
 }
+
+/// The README's example compiles.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
 use bytes::Bytes;
-use http::{header, HeaderValue, Method, Request, Response};
+use http::{Method, Request, Response};
 use http_body::{Frame, SizeHint};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
