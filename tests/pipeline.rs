@@ -235,3 +235,74 @@ async fn background_tasks_extractor_without_the_layer_is_a_500() {
     );
     assert_eq!(wire.body, b"Internal Server Error");
 }
+
+#[tokio::test]
+async fn route_layer_and_service_builder_stacks() {
+    use axum::routing::{get, post};
+    use towerapi::prelude::*;
+    // `route_layer` applies to the routes added before it; `Router::layer` to all.
+    let app = axum::Router::new()
+        .route(
+            "/created",
+            post(|| async { Reply::new(serde_json::json!({"id": 1})) }),
+        )
+        .route_layer(StatusLayer::default_status(http::StatusCode::CREATED))
+        .route("/plain", get(|| async { Reply::new("via route_layer") }))
+        .route_layer(SerializeLayer::new(PlainText))
+        .route("/json", get(|| async { Reply::new("json") }))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(BackgroundTasksLayer::new())
+                .layer(StatusLayer::new())
+                .layer(SerializeLayer::json()),
+        );
+    let server = serve_axum(app).await;
+    let w = send(server.addr, "POST", "/created", &[]).await;
+    // The plain-text route_layer also wraps /created, whose value is not a string: a 500.
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (500, b"Internal Server Error".as_slice())
+    );
+    let w = send(server.addr, "GET", "/plain", &[]).await;
+    assert_eq!(w.status, 200);
+    assert_eq!(
+        w.stable_headers(),
+        headers(&[TEXT, ("content-length", "15")])
+    );
+    assert_eq!(w.body, b"via route_layer");
+    let w = send(server.addr, "GET", "/json", &[]).await;
+    assert_eq!(
+        w.stable_headers(),
+        headers(&[JSON, ("content-length", "6")])
+    );
+    assert_eq!(w.body, br#""json""#);
+}
+
+#[tokio::test]
+async fn route_layer_default_status() {
+    use axum::routing::post;
+    use towerapi::prelude::*;
+    let app = axum::Router::new()
+        .route(
+            "/created",
+            post(|| async { Reply::new(serde_json::json!({"id": 1})) }),
+        )
+        .route_layer(StatusLayer::default_status(http::StatusCode::CREATED))
+        .route(
+            "/other",
+            post(|| async { Reply::new(serde_json::json!({"id": 2})) }),
+        )
+        .layer(SerializeLayer::json());
+    let server = serve_axum(app).await;
+    let w = send(server.addr, "POST", "/created", &[]).await;
+    assert_eq!(
+        (w.status, w.stable_headers()),
+        (201, headers(&[JSON, ("content-length", "8")]))
+    );
+    assert_eq!(w.body, br#"{"id":1}"#);
+    let w = send(server.addr, "POST", "/other", &[]).await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (200, br#"{"id":2}"#.as_slice())
+    );
+}
