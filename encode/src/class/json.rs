@@ -94,7 +94,8 @@ pub(crate) fn write_json<T: Serialize + ?Sized>(
 /// serde_json's compact formatter, with floats written as Python's `repr` writes them.
 /// ([`Json`] also refuses NaN and infinities, as Python's `allow_nan=False`.)
 ///
-/// The digits are the shortest that round-trip (ryu, the same as Python); only the layout
+/// The digits are the shortest that round-trip (zmij, as serde_json uses; the same digits as
+/// Python); only the layout
 /// differs from serde_json: Python uses fixed notation for decimal exponents from -4 to 15 and
 /// writes exponents with a sign and at least two digits (`1e+20`, `1e-07`, `1e-05`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -105,7 +106,7 @@ impl Formatter for PythonFloatFormatter {
         if !value.is_finite() {
             return Err(not_finite());
         }
-        let mut buf = ryu::Buffer::new();
+        let mut buf = zmij::Buffer::new();
         write_python_float(writer, buf.format_finite(value))
     }
 
@@ -113,7 +114,7 @@ impl Formatter for PythonFloatFormatter {
         if !value.is_finite() {
             return Err(not_finite());
         }
-        let mut buf = ryu::Buffer::new();
+        let mut buf = zmij::Buffer::new();
         write_python_float(writer, buf.format_finite(value))
     }
 }
@@ -125,12 +126,12 @@ fn not_finite() -> io::Error {
     )
 }
 
-/// Re-lays ryu's shortest representation (`1e20`, `1.5e-7`, `0.00001`, `123.45`) in Python's
+/// Re-lays zmij's shortest representation (`1e20`, `1.5e-7`, `0.00001`, `123.45`) in Python's
 /// `float.__repr__` layout.
-fn write_python_float<W: ?Sized + io::Write>(w: &mut W, ryu: &str) -> io::Result<()> {
-    let (neg, rest) = match ryu.strip_prefix('-') {
+fn write_python_float<W: ?Sized + io::Write>(w: &mut W, shortest: &str) -> io::Result<()> {
+    let (neg, rest) = match shortest.strip_prefix('-') {
         Some(rest) => (true, rest),
-        None => (false, ryu),
+        None => (false, shortest),
     };
     let (mantissa, exp) = match rest.split_once(['e', 'E']) {
         Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
