@@ -28,6 +28,7 @@ pub mod class;
 pub mod custom;
 mod payload;
 mod reply;
+pub mod transcode;
 pub mod with;
 
 pub use body::{Body, BoxError};

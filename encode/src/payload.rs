@@ -7,15 +7,18 @@ use std::sync::Arc;
 use http::StatusCode;
 use serde::Serialize;
 
+use crate::transcode::{Tokens, TranscodeError};
+
 /// What a [`Payload`] can do with the value it holds: one virtual call, then fully
 /// monomorphized serialization (no `erased_serde` indirection on the hot path).
-trait ErasedValue: Send + Sync + 'static {
+trait ErasedValue: Any + Send + Sync + 'static {
     fn as_any(&self) -> &dyn Any;
     fn as_serialize(&self) -> &dyn erased_serde::Serialize;
     fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
     #[cfg(feature = "fast-json")]
     fn write_fast_json(&self, out: &mut Vec<u8>) -> Result<(), sonic_rs::Error>;
     fn type_name(&self) -> &'static str;
+    fn record(&self, tokens: &mut Tokens) -> Result<(), TranscodeError>;
 }
 
 impl<T> ErasedValue for T
@@ -41,6 +44,10 @@ where
 
     fn type_name(&self) -> &'static str {
         std::any::type_name::<T>()
+    }
+
+    fn record(&self, tokens: &mut Tokens) -> Result<(), TranscodeError> {
+        tokens.record(self)
     }
 }
 
@@ -94,6 +101,44 @@ impl Payload {
     /// The value, if it is a `T`.
     pub fn downcast_ref<T: 'static>(&self) -> Option<&T> {
         self.value.as_any().downcast_ref::<T>()
+    }
+
+    /// The value, shared, if it is a `T` (no copy).
+    pub fn downcast_arc<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        let any: Arc<dyn Any + Send + Sync> = self.value.clone();
+        any.downcast::<T>().ok()
+    }
+
+    /// The value itself, if it is a `T` and this payload is its only holder.
+    ///
+    /// # Errors
+    /// Gives the payload back when the value is not a `T` or is shared.
+    pub fn take<T: Serialize + Send + Sync + 'static>(self) -> Result<T, Self> {
+        let Some(arc) = self.downcast_arc::<T>() else {
+            return Err(self);
+        };
+        let Self {
+            value,
+            type_id,
+            status,
+            route_status,
+        } = self;
+        drop(value);
+        Arc::try_unwrap(arc).map_err(|arc| Self {
+            value: arc,
+            type_id,
+            status,
+            route_status,
+        })
+    }
+
+    /// Records the value as a token stream, to be read as another type (see
+    /// [`transcode`](crate::transcode)). Monomorphized: no dynamic dispatch per field.
+    ///
+    /// # Errors
+    /// When the value has no JSON form.
+    pub fn record_tokens(&self, tokens: &mut Tokens) -> Result<(), TranscodeError> {
+        self.value.record(tokens)
     }
 
     /// The value as a `serde` value of unknown type (through `erased_serde`), for response

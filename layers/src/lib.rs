@@ -44,6 +44,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod background;
+pub mod model;
 mod rules;
 pub mod serialize;
 pub mod status;
@@ -52,6 +53,8 @@ pub mod status;
 pub use background::{
     BackgroundTasks, BackgroundTasksLayer, BackgroundTasksService, MissingBackgroundTasksLayer,
 };
+#[doc(inline)]
+pub use model::{ResponseModel, ResponseModelLayer, ResponseValidationError};
 #[doc(inline)]
 pub use serialize::{SerializeLayer, SerializeResponse};
 #[doc(inline)]

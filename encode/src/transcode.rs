@@ -1,0 +1,1097 @@
+//! A value of one type read as another, through serde, without a `serde_json::Value` tree.
+//!
+//! FastAPI validates a handler's return value against the route's response model by dumping it
+//! and validating the dump. The same here: [`Tokens::from_value`] records the value as the flat
+//! token stream its JSON would be (one `Vec` and one `String`, no node per value), and
+//! [`Tokens::deserialize`] reads the model from it with the model's own `Deserialize` (strings
+//! are borrowed from the buffer). The result is what `serde_json::from_slice(&to_vec(value))`
+//! would give, without writing or parsing JSON text.
+//!
+//! # Example
+//! ```
+//! use serde::{Deserialize, Serialize};
+//! use towerapi_encode::transcode::Tokens;
+//!
+//! #[derive(Serialize)]
+//! struct UserIn { username: &'static str, password: &'static str, email: Option<&'static str> }
+//! #[derive(Deserialize, Debug, PartialEq)]
+//! struct UserOut { username: String, email: Option<String> }
+//!
+//! let tokens = Tokens::from_value(&UserIn { username: "alice", password: "hunter2", email: None }).unwrap();
+//! let out: UserOut = tokens.deserialize().unwrap();
+//! assert_eq!(out, UserOut { username: "alice".into(), email: None });
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
+use serde::ser::{self, Serialize};
+
+/// One token of a value's JSON shape.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Tok {
+    Null,
+    Bool(bool),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    /// A string, as a byte range of [`Tokens::text`].
+    Str(u32, u32),
+    Seq,
+    Map,
+    End,
+}
+
+/// A value recorded as the token stream of its JSON form: structs and maps as maps with
+/// string keys, `None` and `()` as null, enums as serde_json writes them.
+#[derive(Clone, Debug, Default)]
+pub struct Tokens {
+    toks: Vec<Tok>,
+    text: String,
+}
+
+/// Why a value could not be recorded, or a model not read from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TranscodeError(String);
+
+impl fmt::Display for TranscodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TranscodeError {}
+
+impl ser::Error for TranscodeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Self(msg.to_string())
+    }
+}
+
+impl de::Error for TranscodeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Self(msg.to_string())
+    }
+}
+
+impl Tokens {
+    /// Records a value.
+    ///
+    /// # Errors
+    /// When the value has no JSON form: a map key that is not a string or an integer, an
+    /// integer beyond 64 bits, or its `Serialize` impl fails.
+    pub fn from_value<T: Serialize + ?Sized>(value: &T) -> Result<Self, TranscodeError> {
+        let mut tokens = Self::default();
+        tokens.record(value)?;
+        Ok(tokens)
+    }
+
+    /// Records a value into this buffer, after clearing it.
+    ///
+    /// # Errors
+    /// As [`from_value`](Self::from_value).
+    pub fn record<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TranscodeError> {
+        self.toks.clear();
+        self.text.clear();
+        value.serialize(&mut *self)
+    }
+
+    /// Reads a `T` from the tokens, with the path of the first fault on failure.
+    ///
+    /// # Errors
+    /// When the tokens do not fit `T` (a missing field, a wrong type...).
+    pub fn deserialize<T: DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_path_to_error::Error<TranscodeError>> {
+        let mut de = TokenDeserializer {
+            tokens: self,
+            pos: 0,
+        };
+        let value = serde_path_to_error::deserialize(&mut de)?;
+        Ok(value)
+    }
+
+    /// The keys present in every map of the value, as a tree (for "exclude unset").
+    pub fn presence(&self) -> Presence {
+        let mut pos = 0;
+        self.presence_at(&mut pos)
+    }
+
+    fn presence_at(&self, pos: &mut usize) -> Presence {
+        let tok = self.toks.get(*pos).copied();
+        *pos += 1;
+        match tok {
+            Some(Tok::Map) => {
+                let mut keys = HashMap::new();
+                while let Some(Tok::Str(a, b)) = self.toks.get(*pos).copied() {
+                    *pos += 1;
+                    let child = self.presence_at(pos);
+                    keys.insert(self.text[a as usize..b as usize].to_owned(), child);
+                }
+                *pos += 1; // End
+                Presence::Map(keys)
+            }
+            Some(Tok::Seq) => {
+                let mut items = Vec::new();
+                while !matches!(self.toks.get(*pos), Some(Tok::End) | None) {
+                    items.push(self.presence_at(pos));
+                }
+                *pos += 1; // End
+                Presence::Seq(items)
+            }
+            _ => Presence::Leaf,
+        }
+    }
+
+    /// When the value is a map (a struct), its entries: each key with the tokens of its value.
+    pub fn fields(&self) -> Option<Vec<(String, Tokens)>> {
+        if self.toks.first() != Some(&Tok::Map) {
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut pos = 1;
+        while let Some(Tok::Str(a, b)) = self.toks.get(pos).copied() {
+            pos += 1;
+            let start = pos;
+            pos = self.skip(pos);
+            out.push((
+                self.text[a as usize..b as usize].to_owned(),
+                self.slice(start, pos),
+            ));
+        }
+        Some(out)
+    }
+
+    /// A map of the given entries (the inverse of [`fields`](Self::fields)).
+    pub fn map_of<'a, I>(entries: I) -> Tokens
+    where
+        I: IntoIterator<Item = (&'a str, &'a Tokens)>,
+    {
+        let mut t = Tokens::default();
+        t.toks.push(Tok::Map);
+        for (key, value) in entries {
+            let key = t.push_str(key);
+            t.toks.push(key);
+            for tok in &value.toks {
+                let tok = match *tok {
+                    Tok::Str(a, b) => t.push_str(value.str(a, b)),
+                    other => other,
+                };
+                t.toks.push(tok);
+            }
+        }
+        t.toks.push(Tok::End);
+        t
+    }
+
+    fn slice(&self, start: usize, end: usize) -> Tokens {
+        let mut t = Tokens::default();
+        for tok in &self.toks[start..end] {
+            let tok = match *tok {
+                Tok::Str(a, b) => t.push_str(&self.text[a as usize..b as usize]),
+                other => other,
+            };
+            t.toks.push(tok);
+        }
+        t
+    }
+
+    /// The position after the value starting at `pos`.
+    fn skip(&self, mut pos: usize) -> usize {
+        let mut depth = 0usize;
+        loop {
+            match self.toks.get(pos) {
+                None => return pos,
+                Some(Tok::Seq | Tok::Map) => depth += 1,
+                Some(Tok::End) => depth = depth.saturating_sub(1),
+                Some(_) => {}
+            }
+            pos += 1;
+            if depth == 0 {
+                return pos;
+            }
+        }
+    }
+
+    /// Whether two recorded values are equal (floats compared by value, as Python compares a
+    /// field with its default).
+    pub fn same_value(&self, other: &Tokens) -> bool {
+        self.toks.len() == other.toks.len()
+            && self
+                .toks
+                .iter()
+                .zip(&other.toks)
+                .all(|(a, b)| match (a, b) {
+                    (Tok::Str(a1, b1), Tok::Str(a2, b2)) => {
+                        self.text[*a1 as usize..*b1 as usize]
+                            == other.text[*a2 as usize..*b2 as usize]
+                    }
+                    (Tok::I64(a), Tok::U64(b)) | (Tok::U64(b), Tok::I64(a)) => {
+                        u64::try_from(*a).is_ok_and(|a| a == *b)
+                    }
+                    (Tok::F64(f), Tok::I64(i)) | (Tok::I64(i), Tok::F64(f)) => *f == *i as f64,
+                    (Tok::F64(f), Tok::U64(u)) | (Tok::U64(u), Tok::F64(f)) => *f == *u as f64,
+                    (a, b) => a == b,
+                })
+    }
+
+    /// The value, when it is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self.toks.as_slice() {
+            [Tok::Str(a, b)] => Some(self.str(*a, *b)),
+            _ => None,
+        }
+    }
+
+    /// Whether the value is null (`None` or `()`).
+    pub fn is_null(&self) -> bool {
+        self.toks.as_slice() == [Tok::Null]
+    }
+
+    fn push_str(&mut self, s: &str) -> Tok {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        Tok::Str(start, self.text.len() as u32)
+    }
+
+    fn str(&self, a: u32, b: u32) -> &str {
+        &self.text[a as usize..b as usize]
+    }
+}
+
+/// Which keys a value's maps had, nested (see [`Tokens::presence`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Presence {
+    /// Not a map or a sequence.
+    #[default]
+    Leaf,
+    /// A map: its keys and what each held.
+    Map(HashMap<String, Presence>),
+    /// A sequence: each element.
+    Seq(Vec<Presence>),
+}
+
+// ---- recording -----------------------------------------------------------------------------
+
+type Res = Result<(), TranscodeError>;
+
+impl<'a> ser::Serializer for &'a mut Tokens {
+    type Ok = ();
+    type Error = TranscodeError;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
+
+    fn serialize_bool(self, v: bool) -> Res {
+        self.toks.push(Tok::Bool(v));
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Res {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Res {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Res {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> Res {
+        // As serde_json reads it back: non-negative integers are u64.
+        self.toks.push(if v >= 0 {
+            Tok::U64(v as u64)
+        } else {
+            Tok::I64(v)
+        });
+        Ok(())
+    }
+    fn serialize_i128(self, v: i128) -> Res {
+        match (u64::try_from(v), i64::try_from(v)) {
+            (Ok(u), _) => self.serialize_u64(u),
+            (_, Ok(i)) => self.serialize_i64(i),
+            _ => Err(ser::Error::custom("integer out of 64-bit range")),
+        }
+    }
+    fn serialize_u8(self, v: u8) -> Res {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Res {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Res {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u64(self, v: u64) -> Res {
+        self.toks.push(Tok::U64(v));
+        Ok(())
+    }
+    fn serialize_u128(self, v: u128) -> Res {
+        u64::try_from(v)
+            .map_err(|_| ser::Error::custom("integer out of 64-bit range"))
+            .and_then(|u| self.serialize_u64(u))
+    }
+    fn serialize_f32(self, v: f32) -> Res {
+        // JSON carries the f32's shortest digits, which read back as this f64.
+        let mut buf = zmij::Buffer::new();
+        let f = if v.is_finite() {
+            buf.format_finite(v).parse().unwrap_or(f64::from(v))
+        } else {
+            f64::from(v)
+        };
+        self.serialize_f64(f)
+    }
+    fn serialize_f64(self, v: f64) -> Res {
+        self.toks.push(Tok::F64(v));
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Res {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Res {
+        let tok = self.push_str(v);
+        self.toks.push(tok);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Res {
+        self.toks.push(Tok::Seq);
+        self.toks.extend(v.iter().map(|b| Tok::U64((*b).into())));
+        self.toks.push(Tok::End);
+        Ok(())
+    }
+    fn serialize_none(self) -> Res {
+        self.serialize_unit()
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Res {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Res {
+        self.toks.push(Tok::Null);
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Res {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Res {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Res {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Res {
+        self.toks.push(Tok::Map);
+        let key = self.push_str(variant);
+        self.toks.push(key);
+        value.serialize(&mut *self)?;
+        self.toks.push(Tok::End);
+        Ok(())
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>, TranscodeError> {
+        self.toks.push(Tok::Seq);
+        Ok(Compound {
+            tokens: self,
+            variant: false,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a>, TranscodeError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a>, TranscodeError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a>, TranscodeError> {
+        self.toks.push(Tok::Map);
+        let key = self.push_str(variant);
+        self.toks.push(key);
+        self.toks.push(Tok::Seq);
+        Ok(Compound {
+            tokens: self,
+            variant: true,
+        })
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, TranscodeError> {
+        self.toks.push(Tok::Map);
+        Ok(Compound {
+            tokens: self,
+            variant: false,
+        })
+    }
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a>, TranscodeError> {
+        self.serialize_map(None)
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a>, TranscodeError> {
+        self.toks.push(Tok::Map);
+        let key = self.push_str(variant);
+        self.toks.push(key);
+        self.toks.push(Tok::Map);
+        Ok(Compound {
+            tokens: self,
+            variant: true,
+        })
+    }
+}
+
+/// The compound serializer of [`Tokens`].
+#[derive(Debug)]
+pub struct Compound<'a> {
+    tokens: &'a mut Tokens,
+    /// A variant wraps the compound in a one-key map: two ends to write.
+    variant: bool,
+}
+
+impl Compound<'_> {
+    fn end_compound(self) -> Res {
+        self.tokens.toks.push(Tok::End);
+        if self.variant {
+            self.tokens.toks.push(Tok::End);
+        }
+        Ok(())
+    }
+}
+
+macro_rules! seq_like {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = TranscodeError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
+                value.serialize(&mut *self.tokens)
+            }
+            fn end(self) -> Res {
+                self.end_compound()
+            }
+        }
+    )*};
+}
+
+seq_like!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = TranscodeError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Res {
+        key.serialize(KeySerializer(self.tokens))
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
+        value.serialize(&mut *self.tokens)
+    }
+    fn end(self) -> Res {
+        self.end_compound()
+    }
+}
+
+macro_rules! struct_like {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = TranscodeError;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
+                let key = self.tokens.push_str(key);
+                self.tokens.toks.push(key);
+                value.serialize(&mut *self.tokens)
+            }
+            fn end(self) -> Res {
+                self.end_compound()
+            }
+        }
+    )*};
+}
+
+struct_like!(SerializeStruct, SerializeStructVariant);
+
+/// Map keys: strings, or what serde_json turns into strings (integers, chars, unit variants).
+struct KeySerializer<'a>(&'a mut Tokens);
+
+fn key_error() -> TranscodeError {
+    TranscodeError("key must be a string".into())
+}
+
+macro_rules! int_keys {
+    ($($method:ident: $ty:ty),*) => {$(
+        fn $method(self, v: $ty) -> Res {
+            let mut buf = itoa_buf(v);
+            self.serialize_str(&std::mem::take(&mut buf))
+        }
+    )*};
+}
+
+fn itoa_buf<T: fmt::Display>(v: T) -> String {
+    v.to_string()
+}
+
+impl ser::Serializer for KeySerializer<'_> {
+    type Ok = ();
+    type Error = TranscodeError;
+    type SerializeSeq = ser::Impossible<(), TranscodeError>;
+    type SerializeTuple = ser::Impossible<(), TranscodeError>;
+    type SerializeTupleStruct = ser::Impossible<(), TranscodeError>;
+    type SerializeTupleVariant = ser::Impossible<(), TranscodeError>;
+    type SerializeMap = ser::Impossible<(), TranscodeError>;
+    type SerializeStruct = ser::Impossible<(), TranscodeError>;
+    type SerializeStructVariant = ser::Impossible<(), TranscodeError>;
+
+    fn serialize_str(self, v: &str) -> Res {
+        let tok = self.0.push_str(v);
+        self.0.toks.push(tok);
+        Ok(())
+    }
+    int_keys!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64, serialize_i128: i128,
+        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_u128: u128);
+    fn serialize_char(self, v: char) -> Res {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Res {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Res {
+        value.serialize(self)
+    }
+    fn serialize_bool(self, _: bool) -> Res {
+        Err(key_error())
+    }
+    fn serialize_f32(self, _: f32) -> Res {
+        Err(key_error())
+    }
+    fn serialize_f64(self, _: f64) -> Res {
+        Err(key_error())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Res {
+        Err(key_error())
+    }
+    fn serialize_none(self) -> Res {
+        Err(key_error())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Res {
+        Err(key_error())
+    }
+    fn serialize_unit(self) -> Res {
+        Err(key_error())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Res {
+        Err(key_error())
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Res {
+        Err(key_error())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, TranscodeError> {
+        Err(key_error())
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, TranscodeError> {
+        Err(key_error())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, TranscodeError> {
+        Err(key_error())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, TranscodeError> {
+        Err(key_error())
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, TranscodeError> {
+        Err(key_error())
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, TranscodeError> {
+        Err(key_error())
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, TranscodeError> {
+        Err(key_error())
+    }
+}
+
+// ---- reading -------------------------------------------------------------------------------
+
+struct TokenDeserializer<'de> {
+    tokens: &'de Tokens,
+    pos: usize,
+}
+
+impl<'de> TokenDeserializer<'de> {
+    fn peek(&self) -> Option<Tok> {
+        self.tokens.toks.get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Result<Tok, TranscodeError> {
+        let tok = self
+            .peek()
+            .ok_or_else(|| TranscodeError("unexpected end of value".into()))?;
+        self.pos += 1;
+        Ok(tok)
+    }
+
+    fn expect_end(&mut self, what: &str) -> Result<(), TranscodeError> {
+        match self.next()? {
+            Tok::End => Ok(()),
+            _ => Err(TranscodeError(format!("trailing {what}"))),
+        }
+    }
+}
+
+impl<'de> de::Deserializer<'de> for &mut TokenDeserializer<'de> {
+    type Error = TranscodeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TranscodeError> {
+        match self.next()? {
+            Tok::Null => visitor.visit_unit(),
+            Tok::Bool(b) => visitor.visit_bool(b),
+            Tok::I64(i) => visitor.visit_i64(i),
+            Tok::U64(u) => visitor.visit_u64(u),
+            Tok::F64(f) => visitor.visit_f64(f),
+            Tok::Str(a, b) => visitor.visit_borrowed_str(self.tokens.str(a, b)),
+            Tok::Seq => {
+                let value = visitor.visit_seq(Access { de: &mut *self })?;
+                self.expect_end("elements in a sequence")?;
+                Ok(value)
+            }
+            Tok::Map => {
+                let value = visitor.visit_map(Access { de: &mut *self })?;
+                self.expect_end("entries in a map")?;
+                Ok(value)
+            }
+            Tok::End => Err(TranscodeError("unexpected end of a sequence or map".into())),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TranscodeError> {
+        if self.peek() == Some(Tok::Null) {
+            self.pos += 1;
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, TranscodeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TranscodeError> {
+        match self.peek() {
+            Some(Tok::Str(a, b)) => {
+                self.pos += 1;
+                visitor.visit_enum(self.tokens.str(a, b).into_deserializer())
+            }
+            Some(Tok::Map) => {
+                self.pos += 1;
+                let value = visitor.visit_enum(Access { de: &mut *self })?;
+                self.expect_end("entries in an enum")?;
+                Ok(value)
+            }
+            _ => Err(de::Error::invalid_type(
+                de::Unexpected::Other("a non-enum value"),
+                &"an enum",
+            )),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, TranscodeError> {
+        self.pos = self.tokens.skip(self.pos);
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
+    }
+}
+
+/// A map key: a string that integer types parse, as serde_json's map keys.
+struct KeyDeserializer<'de>(&'de str);
+
+macro_rules! parse_key {
+    ($($method:ident => $visit:ident: $ty:ty),*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TranscodeError> {
+            match self.0.parse::<$ty>() {
+                Ok(v) => visitor.$visit(v),
+                Err(_) => Err(de::Error::invalid_type(de::Unexpected::Str(self.0), &visitor)),
+            }
+        }
+    )*};
+}
+
+impl<'de> de::Deserializer<'de> for KeyDeserializer<'de> {
+    type Error = TranscodeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TranscodeError> {
+        visitor.visit_borrowed_str(self.0)
+    }
+
+    parse_key!(deserialize_i8 => visit_i8: i8, deserialize_i16 => visit_i16: i16, deserialize_i32 => visit_i32: i32,
+        deserialize_i64 => visit_i64: i64, deserialize_i128 => visit_i128: i128, deserialize_u8 => visit_u8: u8,
+        deserialize_u16 => visit_u16: u16, deserialize_u32 => visit_u32: u32, deserialize_u64 => visit_u64: u64,
+        deserialize_u128 => visit_u128: u128);
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TranscodeError> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, TranscodeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TranscodeError> {
+        visitor.visit_enum(self.0.into_deserializer())
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool f32 f64 char str string bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
+        identifier ignored_any
+    }
+}
+
+struct Access<'a, 'de> {
+    de: &'a mut TokenDeserializer<'de>,
+}
+
+impl<'de> de::SeqAccess<'de> for Access<'_, 'de> {
+    type Error = TranscodeError;
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, TranscodeError> {
+        if matches!(self.de.peek(), Some(Tok::End) | None) {
+            return Ok(None);
+        }
+        seed.deserialize(&mut *self.de).map(Some)
+    }
+}
+
+impl<'de> de::MapAccess<'de> for Access<'_, 'de> {
+    type Error = TranscodeError;
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, TranscodeError> {
+        match self.de.next()? {
+            Tok::End => {
+                self.de.pos -= 1;
+                Ok(None)
+            }
+            Tok::Str(a, b) => seed
+                .deserialize(KeyDeserializer(self.de.tokens.str(a, b)))
+                .map(Some),
+            _ => Err(TranscodeError("key must be a string".into())),
+        }
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, TranscodeError> {
+        seed.deserialize(&mut *self.de)
+    }
+}
+
+impl<'de> de::EnumAccess<'de> for Access<'_, 'de> {
+    type Error = TranscodeError;
+    type Variant = Self;
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Self), TranscodeError> {
+        let variant = seed.deserialize(&mut *self.de)?;
+        Ok((variant, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for Access<'_, 'de> {
+    type Error = TranscodeError;
+    fn unit_variant(self) -> Result<(), TranscodeError> {
+        de::Deserialize::deserialize(&mut *self.de)
+    }
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<T::Value, TranscodeError> {
+        seed.deserialize(&mut *self.de)
+    }
+    fn tuple_variant<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, TranscodeError> {
+        de::Deserializer::deserialize_any(&mut *self.de, visitor)
+    }
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TranscodeError> {
+        de::Deserializer::deserialize_any(&mut *self.de, visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Serialize};
+
+    use super::*;
+
+    /// Transcoding gives what a JSON round trip gives.
+    fn same_as_json<T: Serialize, M: DeserializeOwned + PartialEq + fmt::Debug>(value: &T) {
+        let via_json: Result<M, _> =
+            serde_json::from_slice(&serde_json::to_vec(value).expect("json"));
+        let via_tokens: Result<M, _> = Tokens::from_value(value).expect("tokens").deserialize();
+        match (via_json, via_tokens) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b),
+            (Err(_), Err(_)) => {}
+            (a, b) => panic!("json {a:?} vs tokens {b:?}"),
+        }
+    }
+
+    #[derive(Serialize, Deserialize, Debug, PartialEq, Clone)]
+    enum E {
+        Unit,
+        New(i32),
+        Tuple(i32, String),
+        Struct { a: Option<f64> },
+    }
+
+    #[derive(Serialize, Deserialize, Debug, PartialEq, Clone)]
+    struct All {
+        b: bool,
+        i: i8,
+        u: u64,
+        f: f32,
+        d: f64,
+        c: char,
+        s: String,
+        o: Option<String>,
+        v: Vec<E>,
+        t: (u8, String),
+        m: BTreeMap<u32, String>,
+        unit: (),
+        #[serde(with = "serde_bytes_like")]
+        bytes: Vec<u8>,
+    }
+
+    mod serde_bytes_like {
+        pub(super) fn serialize<S: serde::Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(v)
+        }
+        pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
+            d: D,
+        ) -> Result<Vec<u8>, D::Error> {
+            serde::Deserialize::deserialize(d)
+        }
+    }
+
+    #[test]
+    fn round_trips_like_json() {
+        let all = All {
+            b: true,
+            i: -3,
+            u: u64::MAX,
+            f: 0.1,
+            d: -2.5e300,
+            c: 'é',
+            s: "héllo \"q\"".into(),
+            o: None,
+            v: vec![
+                E::Unit,
+                E::New(-1),
+                E::Tuple(2, "x".into()),
+                E::Struct { a: Some(1.5) },
+                E::Struct { a: None },
+            ],
+            t: (7, "seven".into()),
+            m: [(1, "one".into()), (20, "twenty".into())]
+                .into_iter()
+                .collect(),
+            unit: (),
+            bytes: vec![0, 255],
+        };
+        same_as_json::<All, All>(&all);
+        same_as_json::<All, serde_json::Value>(&all);
+        same_as_json::<serde_json::Value, All>(&serde_json::to_value(&all).expect("value"));
+        // A type mismatch fails both ways.
+        same_as_json::<serde_json::Value, All>(&serde_json::json!({"b": "not a bool"}));
+        // Extra fields are ignored, missing ones are errors.
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Few {
+            s: String,
+            o: Option<String>,
+        }
+        same_as_json::<All, Few>(&all);
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct More {
+            s: String,
+            missing: u8,
+        }
+        same_as_json::<All, More>(&all);
+    }
+
+    #[test]
+    fn errors_carry_the_path() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Item {
+            name: String,
+            price: f64,
+        }
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Order {
+            items: Vec<Item>,
+        }
+        let t = Tokens::from_value(
+            &serde_json::json!({"items": [{"name": "a", "price": 1}, {"name": "b", "price": "x"}]}),
+        )
+        .expect("tokens");
+        let err = t.deserialize::<Order>().expect_err("bad price");
+        assert_eq!(err.path().to_string(), "items[1].price");
+        assert!(
+            err.inner()
+                .to_string()
+                .contains("invalid type: string \"x\", expected f64"),
+            "{}",
+            err.inner()
+        );
+        let t = Tokens::from_value(&serde_json::json!({"items": [{"name": "a"}]})).expect("tokens");
+        let err = t.deserialize::<Order>().expect_err("missing price");
+        assert_eq!(err.inner().to_string(), "missing field `price`");
+        assert_eq!(err.path().to_string(), "items[0]");
+    }
+
+    #[test]
+    fn keys_must_be_strings_or_integers() {
+        let mut m = BTreeMap::new();
+        m.insert((1, 2), 3);
+        assert_eq!(
+            Tokens::from_value(&m).expect_err("tuple key").to_string(),
+            "key must be a string"
+        );
+        assert_eq!(
+            Tokens::from_value(&i128::MAX)
+                .expect_err("too big")
+                .to_string(),
+            "integer out of 64-bit range"
+        );
+    }
+
+    #[test]
+    fn presence_and_fields() {
+        let t =
+            Tokens::from_value(&serde_json::json!({"a": 1, "b": {"c": null}, "d": [{"e": 1}, {}]}))
+                .expect("tokens");
+        let p = t.presence();
+        let Presence::Map(keys) = &p else {
+            panic!("{p:?}")
+        };
+        assert_eq!(keys.len(), 3);
+        assert_eq!(
+            keys["b"],
+            Presence::Map([("c".to_owned(), Presence::Leaf)].into_iter().collect())
+        );
+        assert_eq!(
+            keys["d"],
+            Presence::Seq(vec![
+                Presence::Map([("e".to_owned(), Presence::Leaf)].into_iter().collect()),
+                Presence::Map(HashMap::new())
+            ])
+        );
+        let fields = t.fields().expect("a map");
+        assert_eq!(
+            fields.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            ["a", "b", "d"]
+        );
+        assert!(fields[1]
+            .1
+            .same_value(&Tokens::from_value(&serde_json::json!({"c": null})).expect("t")));
+        assert!(Tokens::from_value(&1.0)
+            .expect("t")
+            .same_value(&Tokens::from_value(&1u8).expect("t")));
+        assert!(!Tokens::from_value(&1.5)
+            .expect("t")
+            .same_value(&Tokens::from_value(&1u8).expect("t")));
+        assert!(Tokens::from_value(&None::<u8>).expect("t").is_null());
+    }
+}

@@ -1,0 +1,664 @@
+//! [`ResponseModelLayer`]: FastAPI's `response_model`, checking and filtering what leaves the
+//! server.
+
+mod filter;
+mod paths;
+#[cfg(test)]
+mod tests;
+
+use std::any::TypeId;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
+
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body::{Frame, SizeHint};
+use pin_project_lite::pin_project;
+use serde::de::DeserializeOwned;
+use serde::{Serialize, Serializer};
+use tower_layer::Layer;
+use tower_service::Service;
+use towerapi_encode::class::internal_server_error;
+use towerapi_encode::transcode::{Presence, Tokens};
+use towerapi_encode::{Body, Payload};
+
+use filter::{Ctx, Filtered};
+use paths::PathNode;
+
+/// The output options, FastAPI's `response_model_*` arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Options {
+    pub(crate) exclude_none: bool,
+    pub(crate) exclude_unset: bool,
+    pub(crate) by_alias: bool,
+    include: Option<PathNode>,
+    exclude: Option<PathNode>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            exclude_none: false,
+            exclude_unset: false,
+            by_alias: true,
+            include: None,
+            exclude: None,
+        }
+    }
+}
+
+type Convert = fn(Payload) -> Result<Payload, Payload>;
+type OnError = Arc<dyn Fn(&ResponseValidationError) + Send + Sync>;
+
+struct Config<M> {
+    options: Options,
+    /// The model's default, field by field, for `exclude_defaults` (and `exclude_unset` of a
+    /// typed value, which cannot tell "unset" from "equal to the default").
+    defaults: Option<Vec<(String, Tokens)>>,
+    exclude_defaults: bool,
+    from: Vec<(TypeId, Convert)>,
+    on_error: Option<OnError>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for Config<M> {
+    fn clone(&self) -> Self {
+        Self {
+            options: self.options.clone(),
+            defaults: self.defaults.clone(),
+            exclude_defaults: self.exclude_defaults,
+            from: self.from.clone(),
+            on_error: self.on_error.clone(),
+            _model: PhantomData,
+        }
+    }
+}
+
+impl<M> Config<M> {
+    fn filters(&self) -> bool {
+        let o = &self.options;
+        o.exclude_none
+            || o.exclude_unset
+            || self.exclude_defaults
+            || !o.by_alias
+            || o.include.is_some()
+            || o.exclude.is_some()
+    }
+}
+
+/// FastAPI's `response_model=M`: the handler's value is checked against the model `M` and
+/// only what `M` declares is sent, so a field the model does not have (a password hash in a
+/// database row) never leaves the server.
+///
+/// Put it closer to the handler than [`SerializeLayer`](crate::SerializeLayer) (on the route,
+/// with the serializer on the router); it replaces the payload by an `M` and the serializer
+/// writes that.
+///
+/// - **A payload that already is an `M`** (compared by `TypeId`) is left as it is: no
+///   conversion, no extra serialization.
+/// - **A payload of a type `T` with `M: From<T>`**, declared with [`from`](Self::from), is
+///   converted by that `From`, without serialization.
+/// - **Any other payload** (a `serde_json::Value`, another struct) is read into `M` as a JSON
+///   round trip would, through a flat token buffer ([`transcode`](towerapi_encode::transcode)),
+///   without writing JSON or building a `serde_json::Value` tree.
+/// - **A payload that does not fit `M`** (a missing field, a wrong type) is a server fault: the
+///   client gets `500`, `text/plain; charset=utf-8`, `Internal Server Error`, and a
+///   [`ResponseValidationError`] with the serde path of the fault is logged at error level
+///   (target `towerapi::response_model`) and handed to [`on_error`](Self::on_error).
+/// - `Vec<M>` (FastAPI's `list[M]`) is a model like any other.
+///
+/// # Output options
+/// As FastAPI's `response_model_exclude_unset`, `_exclude_defaults`, `_exclude_none`,
+/// `_include`, `_exclude` and `_by_alias`. What "unset" means:
+/// - for a payload read from another value (a JSON-like `serde_json::Value` from a store, a
+///   `HashMap`, another struct), a field is unset when the payload had no such key, at every
+///   depth: FastAPI's tutorial items `foo`, `bar`, `baz` give FastAPI's bytes;
+/// - for a payload that is an `M` (or converted with `from`), Rust cannot tell a field that was
+///   never set from one set to its default, so "unset" means "equal to `M::default()`'s value"
+///   (top-level fields), as `exclude_defaults` does.
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use http::Request;
+/// use http_body_util::BodyExt;
+/// use serde::{Deserialize, Serialize};
+/// use tower::{service_fn, ServiceBuilder, ServiceExt};
+/// use towerapi_encode::Reply;
+/// use towerapi_layers::{ResponseModelLayer, SerializeLayer};
+///
+/// #[derive(Serialize, Deserialize)]
+/// struct UserOut { username: String, email: Option<String> }
+///
+/// let svc = ServiceBuilder::new()
+///     .layer(SerializeLayer::json())
+///     .layer(ResponseModelLayer::<UserOut>::new())
+///     .service(service_fn(|_req: Request<()>| async {
+///         let row = serde_json::json!({"username": "alice", "password": "hunter2", "email": null});
+///         Ok::<_, std::convert::Infallible>(Reply::new(row).into_response())
+///     }));
+/// let res = svc.oneshot(Request::new(())).await.unwrap();
+/// let body = res.into_body().collect().await.unwrap().to_bytes();
+/// assert_eq!(body, r#"{"username":"alice","email":null}"#);
+/// # }
+/// ```
+#[must_use]
+pub struct ResponseModelLayer<M> {
+    config: Arc<Config<M>>,
+}
+
+impl<M> Clone for ResponseModelLayer<M> {
+    fn clone(&self) -> Self {
+        Self {
+            config: self.config.clone(),
+        }
+    }
+}
+
+impl<M> fmt::Debug for ResponseModelLayer<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseModelLayer")
+            .field("model", &std::any::type_name::<M>())
+            .field("options", &self.config.options)
+            .field("exclude_defaults", &self.config.exclude_defaults)
+            .field("from", &self.config.from.len())
+            .field("on_error", &self.config.on_error.as_ref().map(|_| "Fn"))
+            .finish()
+    }
+}
+
+impl<M> Default for ResponseModelLayer<M>
+where
+    M: Serialize + DeserializeOwned + Send + Sync + 'static,
+{
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<M> ResponseModelLayer<M>
+where
+    M: Serialize + DeserializeOwned + Send + Sync + 'static,
+{
+    /// Checks payloads against `M`.
+    pub fn new() -> Self {
+        Self {
+            config: Arc::new(Config {
+                options: Options::default(),
+                defaults: None,
+                exclude_defaults: false,
+                from: Vec::new(),
+                on_error: None,
+                _model: PhantomData,
+            }),
+        }
+    }
+
+    fn edit(mut self, f: impl FnOnce(&mut Config<M>)) -> Self {
+        f(Arc::make_mut(&mut self.config));
+        self
+    }
+
+    /// Converts a payload of type `T` with `M: From<T>`, with no serialization in between
+    /// (FastAPI's "return the row, declare the public model").
+    pub fn from<T>(self) -> Self
+    where
+        T: Serialize + Send + Sync + 'static,
+        M: From<T>,
+    {
+        fn convert<T, M>(payload: Payload) -> Result<Payload, Payload>
+        where
+            T: Serialize + Send + Sync + 'static,
+            M: From<T> + Serialize + Send + Sync + 'static,
+        {
+            let status = payload.status();
+            let route_status = payload.route_status();
+            payload.take::<T>().map(|t| {
+                let mut p = Payload::new(M::from(t));
+                p.set_status(status);
+                if let Some(s) = route_status {
+                    p.set_route_status_if_unset(s);
+                }
+                p
+            })
+        }
+        self.edit(|c| c.from.push((TypeId::of::<T>(), convert::<T, M>)))
+    }
+
+    /// Leaves out fields whose value is null (FastAPI's `response_model_exclude_none`).
+    pub fn exclude_none(self) -> Self {
+        self.edit(|c| c.options.exclude_none = true)
+    }
+
+    /// Sends only the fields listed, as dotted paths: `["name", "owner.email", "items.*.name"]`
+    /// (`*`, or `__all__`, is every element of a list; a number is one element). FastAPI's
+    /// `response_model_include`. Paths name fields as they are written (serde names).
+    pub fn include<I, P>(self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: AsRef<str>,
+    {
+        let node = PathNode::from_paths(paths);
+        self.edit(|c| c.options.include = Some(node))
+    }
+
+    /// Leaves out the fields listed, as dotted paths: `["owner.password", "items.*.tax"]`.
+    /// FastAPI's `response_model_exclude`; applied after `include`.
+    pub fn exclude<I, P>(self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: AsRef<str>,
+    {
+        let node = PathNode::from_paths(paths);
+        self.edit(|c| c.options.exclude = Some(node))
+    }
+
+    /// `true` (the default): fields are written under their serde names (FastAPI's aliases).
+    /// `false`: under their Rust field names, derived as the snake_case of the serde name
+    /// (`itemName` -> `item_name`), which is the field name whenever the alias comes from
+    /// `rename_all` or a camelCase `rename`. FastAPI's `response_model_by_alias`.
+    pub fn by_alias(self, by_alias: bool) -> Self {
+        self.edit(|c| c.options.by_alias = by_alias)
+    }
+
+    /// Called with each validation failure, after it is logged.
+    pub fn on_error<F>(self, hook: F) -> Self
+    where
+        F: Fn(&ResponseValidationError) + Send + Sync + 'static,
+    {
+        self.edit(|c| c.on_error = Some(Arc::new(hook)))
+    }
+}
+
+impl<M> ResponseModelLayer<M>
+where
+    M: Serialize + DeserializeOwned + Default + Send + Sync + 'static,
+{
+    /// Leaves out fields that were not set (FastAPI's `response_model_exclude_unset`; see the
+    /// type's documentation for what "unset" means for each kind of payload).
+    pub fn exclude_unset(self) -> Self {
+        let defaults = model_defaults::<M>();
+        self.edit(|c| {
+            c.options.exclude_unset = true;
+            c.defaults = defaults;
+        })
+    }
+
+    /// Leaves out top-level fields equal to `M::default()`'s (FastAPI's
+    /// `response_model_exclude_defaults`).
+    pub fn exclude_defaults(self) -> Self {
+        let defaults = model_defaults::<M>();
+        self.edit(|c| {
+            c.exclude_defaults = true;
+            c.defaults = defaults;
+        })
+    }
+}
+
+/// The defaults of the fields that have one, as serde sees them: a field whose absence `M`'s
+/// `Deserialize` accepts (`Option`, `#[serde(default)]`) has a default, the value it then
+/// takes; a required field has none and is never left out as "default". `M::default()` only
+/// gives the list of fields.
+fn model_defaults<M: Serialize + DeserializeOwned + Default>() -> Option<Vec<(String, Tokens)>> {
+    let all = Tokens::from_value(&M::default()).ok()?.fields()?;
+    let mut defaults = Vec::new();
+    for (name, _) in &all {
+        let others = Tokens::map_of(
+            all.iter()
+                .filter(|(k, _)| k != name)
+                .map(|(k, v)| (k.as_str(), v)),
+        );
+        let Ok(model) = others.deserialize::<M>() else {
+            continue;
+        };
+        let taken = Tokens::from_value(&model).ok().and_then(|t| t.fields());
+        if let Some((_, value)) = taken.into_iter().flatten().find(|(k, _)| k == name) {
+            defaults.push((name.clone(), value));
+        }
+    }
+    Some(defaults)
+}
+
+impl<S, M> Layer<S> for ResponseModelLayer<M> {
+    type Service = ResponseModel<S, M>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        ResponseModel {
+            inner,
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// The service of [`ResponseModelLayer`].
+pub struct ResponseModel<S, M> {
+    inner: S,
+    config: Arc<Config<M>>,
+}
+
+impl<S: Clone, M> Clone for ResponseModel<S, M> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            config: self.config.clone(),
+        }
+    }
+}
+
+impl<S: fmt::Debug, M> fmt::Debug for ResponseModel<S, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseModel")
+            .field("inner", &self.inner)
+            .field("model", &std::any::type_name::<M>())
+            .finish()
+    }
+}
+
+impl<S, M> ResponseModel<S, M> {
+    /// The inner service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The inner service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Unwraps the inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, M, ReqBody, ResBody> Service<Request<ReqBody>> for ResponseModel<S, M>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    M: Serialize + DeserializeOwned + Send + Sync + 'static,
+    ResBody: http_body::Body<Data = Bytes>,
+{
+    type Response = Response<ModelBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future, M>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
+        ResponseFuture {
+            future: self.inner.call(req),
+            config: Some(self.config.clone()),
+        }
+    }
+}
+
+pin_project! {
+    /// The response future of [`ResponseModel`].
+    pub struct ResponseFuture<F, M> {
+        #[pin]
+        future: F,
+        config: Option<Arc<Config<M>>>,
+    }
+}
+
+impl<F, M> fmt::Debug for ResponseFuture<F, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, M, B, E> Future for ResponseFuture<F, M>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+    M: Serialize + DeserializeOwned + Send + Sync + 'static,
+{
+    type Output = Result<Response<ModelBody<B>>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut res = ready!(this.future.poll(cx))?;
+        let config = this.config.take().expect("polled after completion");
+        let Some(payload) = res.extensions_mut().remove::<Payload>() else {
+            return Poll::Ready(Ok(res.map(ModelBody::inner)));
+        };
+        match apply(&config, payload) {
+            Ok(payload) => {
+                res.extensions_mut().insert(payload);
+                Poll::Ready(Ok(res.map(ModelBody::inner)))
+            }
+            Err(error) => {
+                tracing::error!(
+                    target: "towerapi::response_model",
+                    model = error.model,
+                    payload = error.payload,
+                    path = %error.path,
+                    error = %error.message,
+                    "the response value does not fit the response model"
+                );
+                if let Some(hook) = &config.on_error {
+                    hook(&error);
+                }
+                let mut failed = internal_server_error();
+                failed.extensions_mut().insert(error);
+                Poll::Ready(Ok(failed.map(ModelBody::own)))
+            }
+        }
+    }
+}
+
+/// The model's value, written with the output options.
+struct Output<M> {
+    value: Arc<M>,
+    config: Arc<Config<M>>,
+    presence: Option<Presence>,
+}
+
+impl<M: Serialize> Serialize for Output<M> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let c = &*self.config;
+        // A typed payload has no record of what was set: "unset" falls back to the defaults.
+        let use_defaults =
+            c.exclude_defaults || (c.options.exclude_unset && self.presence.is_none());
+        let ctx = Ctx {
+            options: &c.options,
+            include: c.options.include.as_ref(),
+            exclude: c.options.exclude.as_ref(),
+            presence: self.presence.as_ref(),
+            defaults: if use_defaults {
+                c.defaults.as_deref()
+            } else {
+                None
+            },
+        };
+        Filtered {
+            value: &*self.value,
+            ctx,
+        }
+        .serialize(serializer)
+    }
+}
+
+fn apply<M>(config: &Arc<Config<M>>, payload: Payload) -> Result<Payload, ResponseValidationError>
+where
+    M: Serialize + DeserializeOwned + Send + Sync + 'static,
+{
+    let filters = config.filters();
+    if payload.is::<M>() && !filters {
+        return Ok(payload);
+    }
+    let (status, route_status) = (payload.status(), payload.route_status());
+    let payload_type = payload.type_name();
+    let rewrap = |mut p: Payload| {
+        p.set_status(status);
+        if let Some(s) = route_status {
+            p.set_route_status_if_unset(s);
+        }
+        p
+    };
+    let (value, presence): (Arc<M>, Option<Presence>) = if let Some(value) =
+        payload.downcast_arc::<M>()
+    {
+        (value, None)
+    } else {
+        let converted = match config.from.iter().find(|(id, _)| *id == payload.type_id()) {
+            Some((_, convert)) => convert(payload),
+            None => Err(payload),
+        };
+        match converted {
+            Ok(p) if !filters => return Ok(p),
+            Ok(p) => (p.downcast_arc::<M>().expect("From<T> gives an M"), None),
+            Err(payload) => {
+                let mut tokens = Tokens::default();
+                payload.record_tokens(&mut tokens).map_err(|e| {
+                    ResponseValidationError::new::<M>(payload_type, String::new(), e.to_string())
+                })?;
+                let value: M = tokens.deserialize().map_err(|e| {
+                    ResponseValidationError::new::<M>(
+                        payload_type,
+                        e.path().to_string(),
+                        e.inner().to_string(),
+                    )
+                })?;
+                if !filters {
+                    return Ok(rewrap(Payload::new(value)));
+                }
+                let presence = config.options.exclude_unset.then(|| tokens.presence());
+                (Arc::new(value), presence)
+            }
+        }
+    };
+    Ok(rewrap(Payload::new(Output {
+        value,
+        config: config.clone(),
+        presence,
+    })))
+}
+
+/// A handler's value that does not fit the route's response model (FastAPI's
+/// `ResponseValidationError`). Logged and handed to the `on_error` hook; the client only sees
+/// `500 Internal Server Error`. Also put into the 500 response's extensions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResponseValidationError {
+    model: &'static str,
+    payload: &'static str,
+    path: String,
+    message: String,
+}
+
+impl ResponseValidationError {
+    fn new<M>(payload: &'static str, path: String, message: String) -> Self {
+        Self {
+            model: std::any::type_name::<M>(),
+            payload,
+            path,
+            message,
+        }
+    }
+
+    /// The model's Rust type.
+    pub fn model(&self) -> &'static str {
+        self.model
+    }
+
+    /// The Rust type of the value the handler returned.
+    pub fn payload_type(&self) -> &'static str {
+        self.payload
+    }
+
+    /// Where in the value the fault is, as serde_path_to_error writes it (`items[1].price`; `.`
+    /// for the value itself).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What is wrong there (`missing field `price``, `invalid type: ...`).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ResponseValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the response value (`{}`) does not fit the model `{}` at `{}`: {}",
+            self.payload, self.model, self.path, self.message
+        )
+    }
+}
+
+impl std::error::Error for ResponseValidationError {}
+
+pin_project! {
+    /// The response body of [`ResponseModel`]: the inner body, or the 500's.
+    pub struct ModelBody<B> {
+        #[pin]
+        kind: Kind<B>,
+    }
+}
+
+pin_project! {
+    #[project = KindProj]
+    enum Kind<B> {
+        Inner { #[pin] body: B },
+        Own { #[pin] body: Body },
+    }
+}
+
+impl<B> ModelBody<B> {
+    fn inner(body: B) -> Self {
+        Self {
+            kind: Kind::Inner { body },
+        }
+    }
+
+    fn own(body: Body) -> Self {
+        Self {
+            kind: Kind::Own { body },
+        }
+    }
+}
+
+impl<B> fmt::Debug for ModelBody<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ModelBody").finish_non_exhaustive()
+    }
+}
+
+impl<B> http_body::Body for ModelBody<B>
+where
+    B: http_body::Body<Data = Bytes>,
+    B::Error: Into<towerapi_encode::BoxError>,
+{
+    type Data = Bytes;
+    type Error = towerapi_encode::BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        match self.project().kind.project() {
+            KindProj::Inner { body } => body.poll_frame(cx).map_err(Into::into),
+            KindProj::Own { body } => body.poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.kind {
+            Kind::Inner { body } => body.is_end_stream(),
+            Kind::Own { body } => body.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.kind {
+            Kind::Inner { body } => body.size_hint(),
+            Kind::Own { body } => body.size_hint(),
+        }
+    }
+}

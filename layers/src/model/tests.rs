@@ -1,0 +1,488 @@
+#![allow(clippy::unwrap_used)]
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http::{Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tower::{service_fn, ServiceBuilder, ServiceExt};
+use towerapi_encode::{Body, Reply};
+
+use super::filter::snake_case;
+use crate::{ResponseModelLayer, ResponseValidationError, SerializeLayer, StatusLayer};
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+struct Item {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    price: f64,
+    #[serde(default = "ten_five")]
+    tax: f64,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+fn ten_five() -> f64 {
+    10.5
+}
+
+impl Default for Item {
+    fn default() -> Self {
+        Item {
+            name: String::new(),
+            description: None,
+            price: 0.0,
+            tax: 10.5,
+            tags: vec![],
+        }
+    }
+}
+
+fn items(id: &str) -> serde_json::Value {
+    match id {
+        "foo" => json!({"name": "Foo", "price": 50.2}),
+        "bar" => json!({"name": "Bar", "description": "The bartenders", "price": 62, "tax": 20.2}),
+        _ => json!({"name": "Baz", "description": null, "price": 50.2, "tax": 10.5, "tags": []}),
+    }
+}
+
+async fn run<M, F>(layer: ResponseModelLayer<M>, make: F) -> (StatusCode, String, Bytes)
+where
+    M: Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    F: Fn() -> Response<Body> + Clone + Send + 'static,
+{
+    let svc = ServiceBuilder::new()
+        .layer(SerializeLayer::json())
+        .layer(layer)
+        .service(service_fn(move |_r: Request<()>| {
+            let make = make.clone();
+            async move { Ok::<_, Infallible>(make()) }
+        }));
+    let res = svc.oneshot(Request::new(())).await.unwrap();
+    let status = res.status();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (
+        status,
+        ct,
+        res.into_body().collect().await.unwrap().to_bytes(),
+    )
+}
+
+async fn body<M>(layer: ResponseModelLayer<M>, value: serde_json::Value) -> String
+where
+    M: Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    let (status, _, body) = run(layer, move || Reply::new(value.clone()).into_response()).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    String::from_utf8(body.to_vec()).unwrap()
+}
+
+// ---- the three paths ----------------------------------------------------------------------
+
+static SERIALIZED: AtomicUsize = AtomicUsize::new(0);
+static DESERIALIZED: AtomicUsize = AtomicUsize::new(0);
+
+/// A model whose serde impls count their calls.
+#[derive(Debug, PartialEq)]
+struct Counted {
+    x: u32,
+}
+
+impl Serialize for Counted {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        SERIALIZED.fetch_add(1, Ordering::SeqCst);
+        #[derive(Serialize)]
+        struct Raw {
+            x: u32,
+        }
+        Raw { x: self.x }.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Counted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        DESERIALIZED.fetch_add(1, Ordering::SeqCst);
+        #[derive(Deserialize)]
+        struct Raw {
+            x: u32,
+        }
+        Raw::deserialize(d).map(|r| Counted { x: r.x })
+    }
+}
+
+static ROW_SERIALIZED: AtomicUsize = AtomicUsize::new(0);
+
+/// A "database row" whose Serialize counts its calls.
+struct Row {
+    x: u32,
+    _secret: &'static str,
+}
+
+impl Serialize for Row {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ROW_SERIALIZED.fetch_add(1, Ordering::SeqCst);
+        s.serialize_u32(self.x)
+    }
+}
+
+impl From<Row> for Counted {
+    fn from(row: Row) -> Self {
+        Counted { x: row.x }
+    }
+}
+
+#[tokio::test]
+async fn same_type_from_and_generic_paths() {
+    // One test, so the counters are not shared with another running at the same time.
+    let (_, _, b) = run(ResponseModelLayer::<Counted>::new(), || {
+        Reply::new(Counted { x: 7 }).into_response()
+    })
+    .await;
+    assert_eq!(b, r#"{"x":7}"#);
+    assert_eq!(
+        SERIALIZED.load(Ordering::SeqCst),
+        1,
+        "serialized once, by SerializeLayer"
+    );
+    assert_eq!(DESERIALIZED.load(Ordering::SeqCst), 0, "never converted");
+
+    let layer = ResponseModelLayer::<Counted>::new().from::<Row>();
+    let (_, _, b) = run(layer, || {
+        Reply::new(Row {
+            x: 8,
+            _secret: "hash",
+        })
+        .into_response()
+    })
+    .await;
+    assert_eq!(b, r#"{"x":8}"#);
+    assert_eq!(
+        ROW_SERIALIZED.load(Ordering::SeqCst),
+        0,
+        "From<Row>: the row is never serialized"
+    );
+    assert_eq!(DESERIALIZED.load(Ordering::SeqCst), 0);
+    assert_eq!(SERIALIZED.load(Ordering::SeqCst), 2);
+
+    let (_, _, b) = run(ResponseModelLayer::<Counted>::new(), || {
+        Reply::new(json!({"x": 9, "secret": "hash"})).into_response()
+    })
+    .await;
+    assert_eq!(b, r#"{"x":9}"#);
+    assert_eq!(
+        DESERIALIZED.load(Ordering::SeqCst),
+        1,
+        "any other type: read into the model once"
+    );
+    assert_eq!(SERIALIZED.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn filters_a_secret_and_keeps_status_and_headers() {
+    #[derive(Serialize, Deserialize)]
+    struct UserOut {
+        username: String,
+        email: Option<String>,
+        full_name: Option<String>,
+    }
+    let svc = ServiceBuilder::new()
+        .layer(StatusLayer::default_status(StatusCode::CREATED))
+        .layer(SerializeLayer::json())
+        .layer(ResponseModelLayer::<UserOut>::new())
+        .service(service_fn(|_r: Request<()>| async {
+            Ok::<_, Infallible>(
+                Reply::new(json!({"username": "new", "password": "pw"}))
+                    .header("x-a", "1")
+                    .into_response(),
+            )
+        }));
+    let res = svc.oneshot(Request::new(())).await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.headers()["x-a"], "1");
+    assert_eq!(res.headers()["content-length"], "48");
+    assert_eq!(
+        res.into_body().collect().await.unwrap().to_bytes(),
+        r#"{"username":"new","email":null,"full_name":null}"#
+    );
+}
+
+#[tokio::test]
+async fn list_models() {
+    #[derive(Serialize, Deserialize)]
+    struct UserOut {
+        username: String,
+        email: Option<String>,
+        full_name: Option<String>,
+    }
+    let v = json!([{"username": "a", "password": "x"}, {"username": "b", "password": "y", "email": "b@example.com"}]);
+    assert_eq!(
+        body(ResponseModelLayer::<Vec<UserOut>>::new(), v).await,
+        r#"[{"username":"a","email":null,"full_name":null},{"username":"b","email":"b@example.com","full_name":null}]"#
+    );
+}
+
+// ---- options ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn no_options_bar() {
+    assert_eq!(
+        body(ResponseModelLayer::<Item>::new(), items("bar")).await,
+        r#"{"name":"Bar","description":"The bartenders","price":62.0,"tax":20.2,"tags":[]}"#
+    );
+}
+
+#[tokio::test]
+async fn exclude_unset() {
+    let l = || ResponseModelLayer::<Item>::new().exclude_unset();
+    assert_eq!(
+        body(l(), items("foo")).await,
+        r#"{"name":"Foo","price":50.2}"#
+    );
+    assert_eq!(
+        body(l(), items("baz")).await,
+        r#"{"name":"Baz","description":null,"price":50.2,"tax":10.5,"tags":[]}"#
+    );
+    // A typed value: "unset" is "equal to the field's default".
+    let (_, _, b) = run(l(), || {
+        Reply::new(Item {
+            name: "Obj".into(),
+            price: 1.5,
+            ..Item::default()
+        })
+        .into_response()
+    })
+    .await;
+    assert_eq!(b, r#"{"name":"Obj","price":1.5}"#);
+    // A required field is never left out, even when it equals `Default`.
+    let (_, _, b) = run(l(), || {
+        Reply::new(Item {
+            price: 0.0,
+            ..Item::default()
+        })
+        .into_response()
+    })
+    .await;
+    assert_eq!(b, r#"{"name":"","price":0.0}"#);
+}
+
+#[tokio::test]
+async fn exclude_defaults() {
+    let l = || ResponseModelLayer::<Item>::new().exclude_defaults();
+    assert_eq!(
+        body(l(), items("baz")).await,
+        r#"{"name":"Baz","price":50.2}"#
+    );
+    assert_eq!(
+        body(l(), items("bar")).await,
+        r#"{"name":"Bar","description":"The bartenders","price":62.0,"tax":20.2}"#
+    );
+}
+
+#[tokio::test]
+async fn exclude_none() {
+    let l = || ResponseModelLayer::<Item>::new().exclude_none();
+    assert_eq!(
+        body(l(), items("baz")).await,
+        r#"{"name":"Baz","price":50.2,"tax":10.5,"tags":[]}"#
+    );
+    assert_eq!(
+        body(l(), items("foo")).await,
+        r#"{"name":"Foo","price":50.2,"tax":10.5,"tags":[]}"#
+    );
+}
+
+#[tokio::test]
+async fn include_and_exclude() {
+    assert_eq!(
+        body(
+            ResponseModelLayer::<Item>::new().include(["name", "description"]),
+            items("bar")
+        )
+        .await,
+        r#"{"name":"Bar","description":"The bartenders"}"#
+    );
+    assert_eq!(
+        body(
+            ResponseModelLayer::<Item>::new().exclude(["tax"]),
+            items("bar")
+        )
+        .await,
+        r#"{"name":"Bar","description":"The bartenders","price":62.0,"tags":[]}"#
+    );
+    assert_eq!(
+        body(
+            ResponseModelLayer::<Item>::new()
+                .include(["name", "price", "tax"])
+                .exclude(["tax"]),
+            items("bar")
+        )
+        .await,
+        r#"{"name":"Bar","price":62.0}"#
+    );
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct UserIn {
+    username: String,
+    password: String,
+    email: Option<String>,
+    full_name: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct Order {
+    id: u32,
+    owner: UserIn,
+    items: Vec<Item>,
+}
+
+#[tokio::test]
+async fn nested_paths_and_every_element() {
+    let order = json!({"id": 7, "owner": {"username": "alice", "password": "hunter2"}, "items": [items("foo"), items("bar")]});
+    assert_eq!(
+        body(
+            ResponseModelLayer::<Order>::new().exclude([
+                "owner.password",
+                "items.*.tax",
+                "items.__all__.tags"
+            ]),
+            order.clone()
+        )
+        .await,
+        r#"{"id":7,"owner":{"username":"alice","email":null,"full_name":null},"items":[{"name":"Foo","description":null,"price":50.2},{"name":"Bar","description":"The bartenders","price":62.0}]}"#
+    );
+    // One element by index; include below a list.
+    assert_eq!(
+        body(
+            ResponseModelLayer::<Order>::new().include(["id", "items.1.name"]),
+            order.clone()
+        )
+        .await,
+        r#"{"id":7,"items":[{"name":"Bar"}]}"#
+    );
+    assert_eq!(
+        body(
+            ResponseModelLayer::<Order>::new()
+                .include(["owner"])
+                .exclude(["owner.password"]),
+            order.clone()
+        )
+        .await,
+        r#"{"owner":{"username":"alice","email":null,"full_name":null}}"#
+    );
+    // exclude_unset at depth: the owner had two keys, the items what the store held.
+    assert_eq!(
+        body(ResponseModelLayer::<Order>::new().exclude_unset(), order).await,
+        r#"{"id":7,"owner":{"username":"alice","password":"hunter2"},"items":[{"name":"Foo","price":50.2},{"name":"Bar","description":"The bartenders","price":62.0,"tax":20.2}]}"#
+    );
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AliasModel {
+    item_name: String,
+    #[serde(default)]
+    item_count: u32,
+}
+
+#[tokio::test]
+async fn by_alias() {
+    let v = json!({"itemName": "widget", "itemCount": 3});
+    assert_eq!(
+        body(ResponseModelLayer::<AliasModel>::new(), v.clone()).await,
+        r#"{"itemName":"widget","itemCount":3}"#
+    );
+    assert_eq!(
+        body(ResponseModelLayer::<AliasModel>::new().by_alias(false), v).await,
+        r#"{"item_name":"widget","item_count":3}"#
+    );
+    assert_eq!(snake_case("itemName"), "item_name");
+    assert_eq!(snake_case("HTTPCode"), "h_t_t_p_code");
+    assert_eq!(snake_case("already_snake"), "already_snake");
+    assert_eq!(snake_case("kebab-case"), "kebab_case");
+}
+
+// ---- failures -----------------------------------------------------------------------------
+
+#[tokio::test(flavor = "current_thread")]
+async fn invalid_payload_is_a_logged_500_with_the_path() {
+    let logs = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || LogWriter(writer.clone()))
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let seen = Arc::new(Mutex::new(Vec::<ResponseValidationError>::new()));
+    let hook = seen.clone();
+    let layer =
+        ResponseModelLayer::<Item>::new().on_error(move |e| hook.lock().unwrap().push(e.clone()));
+
+    for (payload, path, message) in [
+        (json!({"name": "broken"}), ".", "missing field `price`"),
+        (
+            json!({"name": "x", "price": "not-a-number"}),
+            "price",
+            "invalid type: string \"not-a-number\", expected f64",
+        ),
+        (
+            json!({"name": "x", "price": 1, "tags": [1]}),
+            "tags[0]",
+            "invalid type: integer `1`, expected a string",
+        ),
+    ] {
+        let p = payload.clone();
+        let (status, ct, b) =
+            run(layer.clone(), move || Reply::new(p.clone()).into_response()).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(ct, "text/plain; charset=utf-8");
+        assert_eq!(b, "Internal Server Error");
+        let last = seen.lock().unwrap().last().cloned().unwrap();
+        assert_eq!((last.path(), last.message()), (path, message), "{payload}");
+        assert_eq!(last.payload_type(), "serde_json::value::Value");
+        assert!(last.model().ends_with("Item"));
+    }
+    let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    assert_eq!(
+        logs.matches("ERROR towerapi::response_model").count(),
+        3,
+        "{logs}"
+    );
+    assert!(logs.contains("path=price"), "{logs}");
+}
+
+#[derive(Clone)]
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn responses_without_payload_pass() {
+    let (status, ct, b) = run(ResponseModelLayer::<Item>::new(), || {
+        let mut r = Response::new(Body::full("raw"));
+        *r.status_mut() = StatusCode::ACCEPTED;
+        r
+    })
+    .await;
+    assert_eq!(
+        (status, ct.as_str(), b.as_ref()),
+        (StatusCode::ACCEPTED, "", b"raw".as_slice())
+    );
+}
