@@ -38,7 +38,10 @@ enum Tok {
     F64(f64),
     /// A string, as a byte range of [`Tokens::text`].
     Str(u32, u32),
-    Seq,
+    /// A struct field or variant name: static, never copied.
+    Key(&'static str),
+    /// A sequence, with its length when known (`u32::MAX` when not).
+    Seq(u32),
     Map,
     End,
 }
@@ -87,6 +90,29 @@ impl Tokens {
         Ok(tokens)
     }
 
+    /// Runs `f` with this thread's reusable buffer (cleared), so that a hot path does not
+    /// allocate and grow a new one per value. Re-entrant calls get a fresh buffer; a buffer that
+    /// grew past 1 MiB is released afterwards.
+    pub fn with_reused<R>(f: impl FnOnce(&mut Tokens) -> R) -> R {
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Tokens> = std::cell::RefCell::new(Tokens::default());
+        }
+        BUFFER.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut tokens) => {
+                tokens.toks.clear();
+                tokens.text.clear();
+                let out = f(&mut tokens);
+                if tokens.toks.capacity() * std::mem::size_of::<Tok>() + tokens.text.capacity()
+                    > 1 << 20
+                {
+                    *tokens = Tokens::default();
+                }
+                out
+            }
+            Err(_) => f(&mut Tokens::default()),
+        })
+    }
+
     /// Records a value into this buffer, after clearing it.
     ///
     /// # Errors
@@ -104,12 +130,22 @@ impl Tokens {
     pub fn deserialize<T: DeserializeOwned>(
         &self,
     ) -> Result<T, serde_path_to_error::Error<TranscodeError>> {
+        // Tracking the path costs an allocation per key: read without it, and only on failure
+        // read again to find where.
         let mut de = TokenDeserializer {
             tokens: self,
             pos: 0,
         };
-        let value = serde_path_to_error::deserialize(&mut de)?;
-        Ok(value)
+        match T::deserialize(&mut de) {
+            Ok(value) => Ok(value),
+            Err(_) => {
+                let mut de = TokenDeserializer {
+                    tokens: self,
+                    pos: 0,
+                };
+                serde_path_to_error::deserialize(&mut de)
+            }
+        }
     }
 
     /// The keys present in every map of the value, as a tree (for "exclude unset").
@@ -124,15 +160,16 @@ impl Tokens {
         match tok {
             Some(Tok::Map) => {
                 let mut keys = HashMap::new();
-                while let Some(Tok::Str(a, b)) = self.toks.get(*pos).copied() {
+                while let Some(key) = self.toks.get(*pos).and_then(|t| self.text_of(*t)) {
                     *pos += 1;
+                    let key = key.to_owned();
                     let child = self.presence_at(pos);
-                    keys.insert(self.text[a as usize..b as usize].to_owned(), child);
+                    keys.insert(key, child);
                 }
                 *pos += 1; // End
                 Presence::Map(keys)
             }
-            Some(Tok::Seq) => {
+            Some(Tok::Seq(_)) => {
                 let mut items = Vec::new();
                 while !matches!(self.toks.get(*pos), Some(Tok::End) | None) {
                     items.push(self.presence_at(pos));
@@ -151,14 +188,11 @@ impl Tokens {
         }
         let mut out = Vec::new();
         let mut pos = 1;
-        while let Some(Tok::Str(a, b)) = self.toks.get(pos).copied() {
+        while let Some(key) = self.toks.get(pos).and_then(|t| self.text_of(*t)) {
             pos += 1;
             let start = pos;
             pos = self.skip(pos);
-            out.push((
-                self.text[a as usize..b as usize].to_owned(),
-                self.slice(start, pos),
-            ));
+            out.push((key.to_owned(), self.slice(start, pos)));
         }
         Some(out)
     }
@@ -203,7 +237,7 @@ impl Tokens {
         loop {
             match self.toks.get(pos) {
                 None => return pos,
-                Some(Tok::Seq | Tok::Map) => depth += 1,
+                Some(Tok::Seq(_) | Tok::Map) => depth += 1,
                 Some(Tok::End) => depth = depth.saturating_sub(1),
                 Some(_) => {}
             }
@@ -239,7 +273,7 @@ impl Tokens {
     /// The value, when it is a string.
     pub fn as_str(&self) -> Option<&str> {
         match self.toks.as_slice() {
-            [Tok::Str(a, b)] => Some(self.str(*a, *b)),
+            [tok] => self.text_of(*tok),
             _ => None,
         }
     }
@@ -249,12 +283,24 @@ impl Tokens {
         self.toks.as_slice() == [Tok::Null]
     }
 
+    #[inline]
     fn push_str(&mut self, s: &str) -> Tok {
         let start = self.text.len() as u32;
         self.text.push_str(s);
         Tok::Str(start, self.text.len() as u32)
     }
 
+    /// The text of a string or key token.
+    #[inline]
+    fn text_of(&self, tok: Tok) -> Option<&str> {
+        match tok {
+            Tok::Str(a, b) => Some(self.str(a, b)),
+            Tok::Key(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    #[inline]
     fn str(&self, a: u32, b: u32) -> &str {
         &self.text[a as usize..b as usize]
     }
@@ -357,7 +403,8 @@ impl<'a> ser::Serializer for &'a mut Tokens {
         Ok(())
     }
     fn serialize_bytes(self, v: &[u8]) -> Res {
-        self.toks.push(Tok::Seq);
+        self.toks
+            .push(Tok::Seq(u32::try_from(v.len()).unwrap_or(u32::MAX)));
         self.toks.extend(v.iter().map(|b| Tok::U64((*b).into())));
         self.toks.push(Tok::End);
         Ok(())
@@ -381,7 +428,8 @@ impl<'a> ser::Serializer for &'a mut Tokens {
         _index: u32,
         variant: &'static str,
     ) -> Res {
-        self.serialize_str(variant)
+        self.toks.push(Tok::Key(variant));
+        Ok(())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
@@ -398,14 +446,14 @@ impl<'a> ser::Serializer for &'a mut Tokens {
         value: &T,
     ) -> Res {
         self.toks.push(Tok::Map);
-        let key = self.push_str(variant);
-        self.toks.push(key);
+        self.toks.push(Tok::Key(variant));
         value.serialize(&mut *self)?;
         self.toks.push(Tok::End);
         Ok(())
     }
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>, TranscodeError> {
-        self.toks.push(Tok::Seq);
+    fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'a>, TranscodeError> {
+        let len = len.and_then(|l| u32::try_from(l).ok()).unwrap_or(u32::MAX);
+        self.toks.push(Tok::Seq(len));
         Ok(Compound {
             tokens: self,
             variant: false,
@@ -429,9 +477,8 @@ impl<'a> ser::Serializer for &'a mut Tokens {
         _len: usize,
     ) -> Result<Compound<'a>, TranscodeError> {
         self.toks.push(Tok::Map);
-        let key = self.push_str(variant);
-        self.toks.push(key);
-        self.toks.push(Tok::Seq);
+        self.toks.push(Tok::Key(variant));
+        self.toks.push(Tok::Seq(u32::MAX));
         Ok(Compound {
             tokens: self,
             variant: true,
@@ -459,8 +506,7 @@ impl<'a> ser::Serializer for &'a mut Tokens {
         _len: usize,
     ) -> Result<Compound<'a>, TranscodeError> {
         self.toks.push(Tok::Map);
-        let key = self.push_str(variant);
-        self.toks.push(key);
+        self.toks.push(Tok::Key(variant));
         self.toks.push(Tok::Map);
         Ok(Compound {
             tokens: self,
@@ -478,6 +524,7 @@ pub struct Compound<'a> {
 }
 
 impl Compound<'_> {
+    #[inline]
     fn end_compound(self) -> Res {
         self.tokens.toks.push(Tok::End);
         if self.variant {
@@ -529,8 +576,7 @@ macro_rules! struct_like {
             type Ok = ();
             type Error = TranscodeError;
             fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
-                let key = self.tokens.push_str(key);
-                self.tokens.toks.push(key);
+                self.tokens.toks.push(Tok::Key(key));
                 value.serialize(&mut *self.tokens)
             }
             fn end(self) -> Res {
@@ -673,10 +719,12 @@ struct TokenDeserializer<'de> {
 }
 
 impl<'de> TokenDeserializer<'de> {
+    #[inline]
     fn peek(&self) -> Option<Tok> {
         self.tokens.toks.get(self.pos).copied()
     }
 
+    #[inline]
     fn next(&mut self) -> Result<Tok, TranscodeError> {
         let tok = self
             .peek()
@@ -685,6 +733,7 @@ impl<'de> TokenDeserializer<'de> {
         Ok(tok)
     }
 
+    #[inline]
     fn expect_end(&mut self, what: &str) -> Result<(), TranscodeError> {
         match self.next()? {
             Tok::End => Ok(()),
@@ -704,13 +753,20 @@ impl<'de> de::Deserializer<'de> for &mut TokenDeserializer<'de> {
             Tok::U64(u) => visitor.visit_u64(u),
             Tok::F64(f) => visitor.visit_f64(f),
             Tok::Str(a, b) => visitor.visit_borrowed_str(self.tokens.str(a, b)),
-            Tok::Seq => {
-                let value = visitor.visit_seq(Access { de: &mut *self })?;
+            Tok::Key(k) => visitor.visit_borrowed_str(k),
+            Tok::Seq(len) => {
+                let value = visitor.visit_seq(Access {
+                    de: &mut *self,
+                    len,
+                })?;
                 self.expect_end("elements in a sequence")?;
                 Ok(value)
             }
             Tok::Map => {
-                let value = visitor.visit_map(Access { de: &mut *self })?;
+                let value = visitor.visit_map(Access {
+                    de: &mut *self,
+                    len: u32::MAX,
+                })?;
                 self.expect_end("entries in a map")?;
                 Ok(value)
             }
@@ -742,13 +798,17 @@ impl<'de> de::Deserializer<'de> for &mut TokenDeserializer<'de> {
         visitor: V,
     ) -> Result<V::Value, TranscodeError> {
         match self.peek() {
-            Some(Tok::Str(a, b)) => {
+            Some(tok @ (Tok::Str(..) | Tok::Key(_))) => {
                 self.pos += 1;
-                visitor.visit_enum(self.tokens.str(a, b).into_deserializer())
+                let name = self.tokens.text_of(tok).unwrap_or_default();
+                visitor.visit_enum(name.into_deserializer())
             }
             Some(Tok::Map) => {
                 self.pos += 1;
-                let value = visitor.visit_enum(Access { de: &mut *self })?;
+                let value = visitor.visit_enum(Access {
+                    de: &mut *self,
+                    len: 1,
+                })?;
                 self.expect_end("entries in an enum")?;
                 Ok(value)
             }
@@ -828,6 +888,8 @@ impl<'de> de::Deserializer<'de> for KeyDeserializer<'de> {
 
 struct Access<'a, 'de> {
     de: &'a mut TokenDeserializer<'de>,
+    /// The element count, when known (`u32::MAX` when not).
+    len: u32,
 }
 
 impl<'de> de::SeqAccess<'de> for Access<'_, 'de> {
@@ -840,6 +902,10 @@ impl<'de> de::SeqAccess<'de> for Access<'_, 'de> {
             return Ok(None);
         }
         seed.deserialize(&mut *self.de).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        (self.len != u32::MAX).then_some(self.len as usize)
     }
 }
 
@@ -857,6 +923,7 @@ impl<'de> de::MapAccess<'de> for Access<'_, 'de> {
             Tok::Str(a, b) => seed
                 .deserialize(KeyDeserializer(self.de.tokens.str(a, b)))
                 .map(Some),
+            Tok::Key(k) => seed.deserialize(KeyDeserializer(k)).map(Some),
             _ => Err(TranscodeError("key must be a string".into())),
         }
     }

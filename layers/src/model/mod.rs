@@ -423,14 +423,11 @@ where
         let this = self.project();
         let mut res = ready!(this.future.poll(cx))?;
         let config = this.config.take().expect("polled after completion");
-        let Some(payload) = res.extensions_mut().remove::<Payload>() else {
+        let Some(payload) = res.extensions_mut().get_mut::<Payload>() else {
             return Poll::Ready(Ok(res.map(ModelBody::inner)));
         };
         match apply(&config, payload) {
-            Ok(payload) => {
-                res.extensions_mut().insert(payload);
-                Poll::Ready(Ok(res.map(ModelBody::inner)))
-            }
+            Ok(()) => Poll::Ready(Ok(res.map(ModelBody::inner))),
             Err(error) => {
                 tracing::error!(
                     target: "towerapi::response_model",
@@ -483,60 +480,66 @@ impl<M: Serialize> Serialize for Output<M> {
     }
 }
 
-fn apply<M>(config: &Arc<Config<M>>, payload: Payload) -> Result<Payload, ResponseValidationError>
+/// Checks and converts the payload in place (no new extension entry on the hot path).
+fn apply<M>(config: &Arc<Config<M>>, payload: &mut Payload) -> Result<(), ResponseValidationError>
 where
     M: Serialize + DeserializeOwned + Send + Sync + 'static,
 {
     let filters = config.filters();
     if payload.is::<M>() && !filters {
-        return Ok(payload);
+        return Ok(());
     }
-    let (status, route_status) = (payload.status(), payload.route_status());
     let payload_type = payload.type_name();
-    let rewrap = |mut p: Payload| {
-        p.set_status(status);
-        if let Some(s) = route_status {
-            p.set_route_status_if_unset(s);
-        }
-        p
-    };
     let (value, presence): (Arc<M>, Option<Presence>) = if let Some(value) =
         payload.downcast_arc::<M>()
     {
         (value, None)
     } else {
-        let converted = match config.from.iter().find(|(id, _)| *id == payload.type_id()) {
-            Some((_, convert)) => convert(payload),
-            None => Err(payload),
-        };
-        match converted {
-            Ok(p) if !filters => return Ok(p),
-            Ok(p) => (p.downcast_arc::<M>().expect("From<T> gives an M"), None),
-            Err(payload) => {
-                let mut tokens = Tokens::default();
-                payload.record_tokens(&mut tokens).map_err(|e| {
-                    ResponseValidationError::new::<M>(payload_type, String::new(), e.to_string())
-                })?;
-                let value: M = tokens.deserialize().map_err(|e| {
-                    ResponseValidationError::new::<M>(
-                        payload_type,
-                        e.path().to_string(),
-                        e.inner().to_string(),
-                    )
+        if let Some((_, convert)) = config.from.iter().find(|(id, _)| *id == payload.type_id()) {
+            let owned = std::mem::replace(payload, Payload::new(()));
+            let converted = convert(owned);
+            let ok = converted.is_ok();
+            *payload = converted.unwrap_or_else(|p| p);
+            if ok && !filters {
+                return Ok(());
+            }
+        }
+        match payload.downcast_arc::<M>() {
+            Some(value) => (value, None),
+            None => {
+                let (value, presence) = Tokens::with_reused(|tokens| {
+                    payload.record_tokens(tokens).map_err(|e| {
+                        ResponseValidationError::new::<M>(
+                            payload_type,
+                            String::new(),
+                            e.to_string(),
+                        )
+                    })?;
+                    let value: M = tokens.deserialize().map_err(|e| {
+                        ResponseValidationError::new::<M>(
+                            payload_type,
+                            e.path().to_string(),
+                            e.inner().to_string(),
+                        )
+                    })?;
+                    let presence =
+                        (filters && config.options.exclude_unset).then(|| tokens.presence());
+                    Ok::<_, ResponseValidationError>((value, presence))
                 })?;
                 if !filters {
-                    return Ok(rewrap(Payload::new(value)));
+                    payload.replace(value);
+                    return Ok(());
                 }
-                let presence = config.options.exclude_unset.then(|| tokens.presence());
                 (Arc::new(value), presence)
             }
         }
     };
-    Ok(rewrap(Payload::new(Output {
+    payload.replace(Output {
         value,
         config: config.clone(),
         presence,
-    })))
+    });
+    Ok(())
 }
 
 /// A handler's value that does not fit the route's response model (FastAPI's

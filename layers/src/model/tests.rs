@@ -486,3 +486,131 @@ async fn responses_without_payload_pass() {
         (StatusCode::ACCEPTED, "", b"raw".as_slice())
     );
 }
+
+// ---- property: nothing undeclared leaves ---------------------------------------------------
+
+mod property {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+    use serde_json::{Map, Value};
+
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    struct Tag {
+        name: String,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Profile {
+        bio: Option<String>,
+        tags: Vec<Tag>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Public {
+        username: String,
+        email: Option<String>,
+        profile: Profile,
+    }
+
+    fn junk() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            "[a-z]{0,8}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z_]{1,8}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// An object with the declared keys (valid values) and random extra keys.
+    fn with_extras(declared: Vec<(&'static str, Value)>, extras: Map<String, Value>) -> Value {
+        let mut m = extras;
+        for (k, v) in declared {
+            m.insert(k.to_owned(), v);
+        }
+        Value::Object(m)
+    }
+
+    fn extras() -> impl Strategy<Value = Map<String, Value>> {
+        prop::collection::btree_map("[a-z_]{1,10}", junk(), 0..6)
+            .prop_map(|m| m.into_iter().collect())
+    }
+
+    fn payload() -> impl Strategy<Value = Value> {
+        (
+            "[a-z]{1,8}",
+            prop::option::of("[a-z]{1,8}"),
+            prop::option::of("[a-z ]{0,12}"),
+            prop::collection::vec(("[a-z]{1,5}", extras()), 0..4),
+            extras(),
+            extras(),
+        )
+            .prop_map(|(username, email, bio, tags, profile_extra, top_extra)| {
+                let tags = tags
+                    .into_iter()
+                    .map(|(name, e)| with_extras(vec![("name", Value::String(name))], e))
+                    .collect();
+                let profile = with_extras(
+                    vec![
+                        ("bio", bio.map_or(Value::Null, Value::String)),
+                        ("tags", Value::Array(tags)),
+                    ],
+                    profile_extra,
+                );
+                with_extras(
+                    vec![
+                        ("username", Value::String(username)),
+                        ("email", email.map_or(Value::Null, Value::String)),
+                        ("profile", profile),
+                    ],
+                    top_extra,
+                )
+            })
+    }
+
+    fn keys(v: &Value) -> BTreeSet<&str> {
+        v.as_object().unwrap().keys().map(String::as_str).collect()
+    }
+
+    fn assert_only_declared(body: &Value) {
+        assert_eq!(
+            keys(body),
+            ["email", "profile", "username"].into_iter().collect()
+        );
+        let profile = &body["profile"];
+        assert_eq!(keys(profile), ["bio", "tags"].into_iter().collect());
+        for tag in profile["tags"].as_array().unwrap() {
+            assert_eq!(keys(tag), ["name"].into_iter().collect());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn the_body_holds_only_declared_fields(p in payload(), exclude_none in any::<bool>()) {
+            let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let layer = if exclude_none { ResponseModelLayer::<Public>::new().exclude_none() } else { ResponseModelLayer::<Public>::new() };
+            let (status, _, body) = rt.block_on(run(layer, move || Reply::new(p.clone()).into_response()));
+            prop_assert_eq!(status, StatusCode::OK);
+            let body: Value = serde_json::from_slice(&body).unwrap();
+            if exclude_none {
+                // Only declared keys, and none of them null.
+                for k in keys(&body) {
+                    prop_assert!(["email", "profile", "username"].contains(&k));
+                    prop_assert!(!body[k].is_null());
+                }
+            } else {
+                assert_only_declared(&body);
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! ResponseModelLayer's three paths against serializing the payload once, in one run.
+//!
+//! `cargo bench --bench response_model`. The payload: a "row" of 12 fields (two of them
+//! secrets the model leaves out) with a 20-element list; the model: its 10 public fields.
+//!
+//! - `serde_json::to_vec(row)`: the baseline, serializing the payload once.
+//! - `layer: same type`, `layer: From<Row>`, `layer: generic`: a response through the layer,
+//!   minus `bare inner` (the handler's part), is the layer's cost.
+//! - `transcode`: the generic path's work alone (record the row, read the model).
+//! - `naive Value round trip`: `from_value(to_value(row))`, and `JSON text round trip`:
+//!   `from_slice(to_vec(row))`, for the record.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::hint::black_box;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use http::{Request, Response};
+use serde::{Deserialize, Serialize};
+use tower::{service_fn, Layer, Service};
+use towerapi::encode::transcode::Tokens;
+use towerapi::layers::ResponseModelLayer;
+use towerapi::prelude::*;
+
+#[derive(Serialize, Deserialize, Clone)]
+struct Tag {
+    id: u32,
+    label: String,
+}
+
+#[derive(Serialize, Clone)]
+struct OrderRow {
+    id: u64,
+    customer: String,
+    email: String,
+    active: bool,
+    total: f64,
+    currency: String,
+    created_at: String,
+    note: Option<String>,
+    priority: i32,
+    tags: Vec<Tag>,
+    password_hash: String,
+    internal_note: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct OrderOut {
+    id: u64,
+    customer: String,
+    email: String,
+    active: bool,
+    total: f64,
+    currency: String,
+    created_at: String,
+    note: Option<String>,
+    priority: i32,
+    tags: Vec<Tag>,
+}
+
+impl From<OrderRow> for OrderOut {
+    fn from(r: OrderRow) -> Self {
+        OrderOut {
+            id: r.id,
+            customer: r.customer,
+            email: r.email,
+            active: r.active,
+            total: r.total,
+            currency: r.currency,
+            created_at: r.created_at,
+            note: r.note,
+            priority: r.priority,
+            tags: r.tags,
+        }
+    }
+}
+
+fn row() -> OrderRow {
+    OrderRow {
+        id: 123_456_789,
+        customer: "Alice Oracle".into(),
+        email: "alice@example.com".into(),
+        active: true,
+        total: 1234.56,
+        currency: "EUR".into(),
+        created_at: "2024-01-02T03:04:05+00:00".into(),
+        note: None,
+        priority: -3,
+        tags: (0..20)
+            .map(|i| Tag {
+                id: i,
+                label: format!("tag-{i}"),
+            })
+            .collect(),
+        password_hash: "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo".into(),
+        internal_note: "do not show".into(),
+    }
+}
+
+fn now<F: Future>(fut: F) -> F::Output {
+    let mut cx = Context::from_waker(Waker::noop());
+    match pin!(fut).poll(&mut cx) {
+        Poll::Ready(out) => out,
+        Poll::Pending => unreachable!("the services in this benchmark never wait"),
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let value = row();
+    let mut g = c.benchmark_group("response_model");
+    g.bench_function("serde_json::to_vec(row)", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&value)).unwrap())
+    });
+    g.bench_function("transcode", |b| {
+        b.iter(|| {
+            Tokens::with_reused(|tokens| {
+                tokens.record(black_box(&value)).unwrap();
+                black_box(tokens.deserialize::<OrderOut>().unwrap())
+            })
+        })
+    });
+    g.bench_function("JSON text round trip", |b| {
+        b.iter(|| {
+            black_box(
+                serde_json::from_slice::<OrderOut>(&serde_json::to_vec(black_box(&value)).unwrap())
+                    .unwrap(),
+            )
+        })
+    });
+    g.bench_function("naive Value round trip", |b| {
+        b.iter(|| {
+            black_box(
+                serde_json::from_value::<OrderOut>(
+                    serde_json::to_value(black_box(&value)).unwrap(),
+                )
+                .unwrap(),
+            )
+        })
+    });
+
+    // Same type: the payload is an OrderOut already.
+    let out_payload = Reply::new(OrderOut::from(row()))
+        .into_response()
+        .extensions()
+        .get::<Payload>()
+        .unwrap()
+        .clone();
+    let same = service_fn(move |_r: Request<()>| {
+        let mut res = Response::new(Body::empty());
+        res.extensions_mut().insert(out_payload.clone());
+        std::future::ready(Ok::<_, Infallible>(res))
+    });
+    let mut bare = same.clone();
+    g.bench_function("bare inner (same type)", |b| {
+        b.iter(|| black_box(now(bare.call(Request::new(()))).unwrap()))
+    });
+    let mut svc = ResponseModelLayer::<OrderOut>::new().layer(same);
+    g.bench_function("layer: same type", |b| {
+        b.iter(|| black_box(now(svc.call(Request::new(()))).unwrap()))
+    });
+
+    // From<OrderRow>: the handler hands over an owned row (cloned here, in both services).
+    let r = row();
+    let owned = service_fn(move |_r: Request<()>| {
+        std::future::ready(Ok::<_, Infallible>(Reply::new(r.clone()).into_response()))
+    });
+    let mut bare = owned.clone();
+    g.bench_function("bare inner (owned row)", |b| {
+        b.iter(|| black_box(now(bare.call(Request::new(()))).unwrap()))
+    });
+    let mut svc = ResponseModelLayer::<OrderOut>::new()
+        .from::<OrderRow>()
+        .layer(owned.clone());
+    g.bench_function("layer: From<Row>", |b| {
+        b.iter(|| black_box(now(svc.call(Request::new(()))).unwrap()))
+    });
+    // Generic: the same row, read through tokens.
+    let mut svc = ResponseModelLayer::<OrderOut>::new().layer(owned);
+    g.bench_function("layer: generic", |b| {
+        b.iter(|| black_box(now(svc.call(Request::new(()))).unwrap()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
