@@ -122,6 +122,13 @@ fn bench(c: &mut Criterion) {
             })
         })
     });
+    g.bench_function("transcode: record only", |b| {
+        b.iter(|| Tokens::with_reused(|tokens| tokens.record(black_box(&value)).unwrap()))
+    });
+    let recorded = Tokens::from_value(&value).unwrap();
+    g.bench_function("transcode: read only (drop not timed)", |b| {
+        b.iter_with_large_drop(|| black_box(&recorded).deserialize::<OrderOut>().unwrap())
+    });
     g.bench_function("JSON text round trip", |b| {
         b.iter(|| {
             black_box(
