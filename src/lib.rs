@@ -25,6 +25,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc(inline)]
+pub use towerapi_auth as auth;
+#[doc(inline)]
 pub use towerapi_encode as encode;
 #[doc(inline)]
 pub use towerapi_layers as layers;

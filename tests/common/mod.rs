@@ -176,3 +176,29 @@ pub fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     v
 }
 pub mod app;
+
+/// Sends one request with raw header bytes (latin-1 values), `Connection: close`.
+pub async fn send_bytes(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    extra_headers: &[(&str, &[u8])],
+) -> Wire {
+    let mut req =
+        format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n").into_bytes();
+    for (n, v) in extra_headers {
+        req.extend_from_slice(n.as_bytes());
+        req.extend_from_slice(b": ");
+        req.extend_from_slice(v);
+        req.extend_from_slice(b"\r\n");
+    }
+    req.extend_from_slice(b"\r\n");
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(&req).await.unwrap();
+    let mut raw = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut raw))
+        .await
+        .expect("the server answered within 10 s")
+        .unwrap();
+    parse(&raw)
+}

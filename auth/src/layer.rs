@@ -1,0 +1,478 @@
+//! [`AuthLayer`]: one mechanism for every scheme.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
+
+use bytes::Bytes;
+use http::request::Parts;
+use http::{header, Request, Response, StatusCode};
+use http_body::{Frame, SizeHint};
+use pin_project_lite::pin_project;
+use tower_layer::Layer;
+use tower_service::Service;
+use towerapi_encode::{Body, BoxError};
+
+use crate::{AuthError, Principal, Scheme};
+
+/// Turns credentials into a principal, or rejects: FastAPI's `get_current_user` dependency.
+///
+/// Implemented for closures `Fn(Credentials, &Parts) -> impl Future<Output = Result<P,
+/// AuthError>>`; the future must not borrow the parts (copy what it needs first).
+pub trait Verify<C>: Clone + Send + Sync + 'static {
+    /// What a successful verification gives (a user); stored as [`Principal<P>`].
+    type Principal: Clone + Send + Sync + 'static;
+    /// The verification.
+    type Future: Future<Output = Result<Self::Principal, AuthError>> + Send + 'static;
+    /// `true` for [`NoVerify`]: the layer then calls the inner service without waiting.
+    const PASSTHROUGH: bool = false;
+
+    /// Verifies the credentials of a request.
+    fn verify(&self, credentials: C, parts: &Parts) -> Self::Future;
+}
+
+/// No verification: the credentials go to the handler as they were read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoVerify;
+
+impl<C> Verify<C> for NoVerify {
+    type Principal = ();
+    type Future = std::future::Ready<Result<(), AuthError>>;
+    const PASSTHROUGH: bool = true;
+
+    fn verify(&self, _credentials: C, _parts: &Parts) -> Self::Future {
+        std::future::ready(Ok(()))
+    }
+}
+
+/// A closure as a [`Verify`].
+#[derive(Clone)]
+pub struct VerifyFn<F>(F);
+
+impl<F> fmt::Debug for VerifyFn<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(std::any::type_name::<F>())
+    }
+}
+
+impl<C, F, Fut, P> Verify<C> for VerifyFn<F>
+where
+    F: Fn(C, &Parts) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<P, AuthError>> + Send + 'static,
+    P: Clone + Send + Sync + 'static,
+{
+    type Principal = P;
+    type Future = Fut;
+
+    fn verify(&self, credentials: C, parts: &Parts) -> Fut {
+        (self.0)(credentials, parts)
+    }
+}
+
+type OnReject = Arc<dyn Fn(&AuthError) -> Response<Body> + Send + Sync>;
+
+struct Shared<Sch, V> {
+    scheme: Sch,
+    verify: V,
+    on_reject: Option<OnReject>,
+}
+
+/// Authenticates requests with a [`Scheme`], as FastAPI's security dependencies do.
+///
+/// - Credentials found: they go into the request extensions (`HttpBasicCredentials`,
+///   `BearerToken`, ...); with [`verify`](Self::verify), the verifier's principal too, as
+///   [`Principal<P>`].
+/// - Missing: `401 {"detail":"Not authenticated"}` with the scheme's `WWW-Authenticate`; with the
+///   scheme's `auto_error(false)`, the request goes on without credentials.
+/// - Rejected by the scheme (an HTTP Basic value that does not decode) or by the verifier: its
+///   [`AuthError`], as FastAPI answers it, or reshaped by [`on_reject`](Self::on_reject).
+/// - Every rejection emits one tracing event (target `towerapi::rejection`) without the
+///   credential, and the `AuthError` goes into the response extensions.
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use http::{header, Request, Response};
+/// use tower::{service_fn, Layer, ServiceExt};
+/// use towerapi_auth::{AuthLayer, HttpBasic, HttpBasicCredentials};
+///
+/// let svc = AuthLayer::new(HttpBasic::new()).layer(service_fn(|req: Request<()>| async move {
+///     let user = req.extensions().get::<HttpBasicCredentials>().unwrap().username.clone();
+///     Ok::<_, std::convert::Infallible>(Response::new(towerapi_encode::Body::full(user)))
+/// }));
+/// let res = svc.clone().oneshot(Request::new(())).await.unwrap();
+/// assert_eq!(res.status(), 401);
+/// assert_eq!(res.headers()["www-authenticate"], "Basic");
+///
+/// let req = Request::builder().header(header::AUTHORIZATION, "Basic YWxpY2U6c2VjcmV0").body(()).unwrap();
+/// assert_eq!(svc.oneshot(req).await.unwrap().status(), 200);
+/// # }
+/// ```
+#[must_use]
+#[derive(Clone)]
+pub struct AuthLayer<Sch, V = NoVerify> {
+    scheme: Sch,
+    verify: V,
+    on_reject: Option<OnReject>,
+}
+
+impl<Sch: fmt::Debug, V> fmt::Debug for AuthLayer<Sch, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthLayer")
+            .field("scheme", &self.scheme)
+            .field("verify", &std::any::type_name::<V>())
+            .field("on_reject", &self.on_reject.as_ref().map(|_| "Fn"))
+            .finish()
+    }
+}
+
+impl<Sch: Scheme> AuthLayer<Sch> {
+    /// Authenticates with `scheme`.
+    pub fn new(scheme: Sch) -> Self {
+        Self {
+            scheme,
+            verify: NoVerify,
+            on_reject: None,
+        }
+    }
+}
+
+impl<Sch: Scheme, V> AuthLayer<Sch, V> {
+    /// Verifies the credentials with an async function of them and the request head; its
+    /// `Ok` value goes into the extensions as [`Principal<P>`], its `Err` is the answer.
+    pub fn verify<F, Fut, P>(self, f: F) -> AuthLayer<Sch, VerifyFn<F>>
+    where
+        F: Fn(Sch::Credentials, &Parts) -> Fut + Clone + Send + Sync + 'static,
+        Fut: Future<Output = Result<P, AuthError>> + Send + 'static,
+        P: Clone + Send + Sync + 'static,
+    {
+        self.verify_with(VerifyFn(f))
+    }
+
+    /// Verifies with any [`Verify`] (a JWT verifier, for one).
+    pub fn verify_with<W: Verify<Sch::Credentials>>(self, verify: W) -> AuthLayer<Sch, W> {
+        AuthLayer {
+            scheme: self.scheme,
+            verify,
+            on_reject: self.on_reject,
+        }
+    }
+
+    /// Shapes the rejection's response (problem+json, a redirect to a login page...). The
+    /// response keeps the error's status and `WWW-Authenticate` unless the hook sets a status
+    /// other than 200 or a `WWW-Authenticate` of its own.
+    pub fn on_reject<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&AuthError) -> Response<Body> + Send + Sync + 'static,
+    {
+        self.on_reject = Some(Arc::new(f));
+        self
+    }
+
+    /// The scheme.
+    pub fn scheme(&self) -> &Sch {
+        &self.scheme
+    }
+}
+
+impl<S, Sch: Clone, V: Clone> Layer<S> for AuthLayer<Sch, V> {
+    type Service = Auth<S, Sch, V>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        let shared = Shared {
+            scheme: self.scheme.clone(),
+            verify: self.verify.clone(),
+            on_reject: self.on_reject.clone(),
+        };
+        Auth {
+            inner,
+            shared: Arc::new(shared),
+        }
+    }
+}
+
+/// The service of [`AuthLayer`].
+pub struct Auth<S, Sch, V = NoVerify> {
+    inner: S,
+    shared: Arc<Shared<Sch, V>>,
+}
+
+impl<S: Clone, Sch, V> Clone for Auth<S, Sch, V> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<S: fmt::Debug, Sch: fmt::Debug, V> fmt::Debug for Auth<S, Sch, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth")
+            .field("inner", &self.inner)
+            .field("scheme", &self.shared.scheme)
+            .finish()
+    }
+}
+
+impl<S, Sch, V> Auth<S, Sch, V> {
+    /// The inner service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The inner service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Unwraps the inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<Sch: Scheme, V: Send + Sync + 'static> Shared<Sch, V> {
+    fn reject(&self, error: AuthError) -> Response<Body> {
+        error.log(&self.scheme.meta().scheme_name);
+        let mut res = match &self.on_reject {
+            Some(hook) => {
+                let mut res = hook(&error);
+                if res.status() == StatusCode::OK {
+                    *res.status_mut() = error.status();
+                }
+                if !res.headers().contains_key(header::WWW_AUTHENTICATE) {
+                    error.apply_headers(&mut res);
+                }
+                res
+            }
+            None => error.to_response(),
+        };
+        res.extensions_mut().insert(error);
+        res
+    }
+}
+
+impl<S, Sch, V, ReqBody, ResBody> Service<Request<ReqBody>> for Auth<S, Sch, V>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
+    Sch: Scheme,
+    V: Verify<Sch::Credentials>,
+    ResBody: http_body::Body<Data = Bytes>,
+    ResBody::Error: Into<BoxError>,
+{
+    type Response = Response<AuthBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S, V::Future, Request<ReqBody>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
+        let shared = &*self.shared;
+        let (mut parts, body) = req.into_parts();
+        let credentials = match shared.scheme.extract(&parts.headers, &parts.uri) {
+            Ok(c) => c,
+            Err(error) => return ResponseFuture::reject(shared.reject(error)),
+        };
+        let Some(credentials) = credentials else {
+            if shared.scheme.meta().auto_error {
+                return ResponseFuture::reject(
+                    shared.reject(AuthError::not_authenticated(shared.scheme.challenges())),
+                );
+            }
+            return ResponseFuture::inner(self.inner.call(Request::from_parts(parts, body)));
+        };
+        Sch::store(&credentials, &mut parts.extensions);
+        if V::PASSTHROUGH {
+            return ResponseFuture::inner(self.inner.call(Request::from_parts(parts, body)));
+        }
+        let verifying = shared.verify.verify(credentials, &parts);
+        // The ready service goes into the future; a fresh clone stays for the next request.
+        let clone = self.inner.clone();
+        let ready = std::mem::replace(&mut self.inner, clone);
+        ResponseFuture {
+            state: State::Verifying {
+                verifying,
+                inner: Some(ready),
+                req: Some(Request::from_parts(parts, body)),
+                reject: {
+                    let shared = self.shared.clone();
+                    Arc::new(move |error| shared.reject(error))
+                },
+            },
+        }
+    }
+}
+
+pin_project! {
+    /// The response future of [`Auth`].
+    pub struct ResponseFuture<S, VF, Req>
+    where
+        S: Service<Req>,
+    {
+        #[pin]
+        state: State<S, VF, Req>,
+    }
+}
+
+type RejectFn = Arc<dyn Fn(AuthError) -> Response<Body> + Send + Sync>;
+
+pin_project! {
+    #[project = StateProj]
+    enum State<S, VF, Req>
+    where
+        S: Service<Req>,
+    {
+        Inner { #[pin] future: S::Future },
+        Reject { response: Option<Response<Body>> },
+        Verifying {
+            #[pin] verifying: VF,
+            inner: Option<S>,
+            req: Option<Req>,
+            reject: RejectFn,
+        },
+    }
+}
+
+impl<S: Service<Req>, VF, Req> ResponseFuture<S, VF, Req> {
+    fn inner(future: S::Future) -> Self {
+        Self {
+            state: State::Inner { future },
+        }
+    }
+
+    fn reject(response: Response<Body>) -> Self {
+        Self {
+            state: State::Reject {
+                response: Some(response),
+            },
+        }
+    }
+}
+
+impl<S: Service<Req>, VF, Req> fmt::Debug for ResponseFuture<S, VF, Req> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+impl<S, VF, ReqBody, ResBody, P> Future for ResponseFuture<S, VF, Request<ReqBody>>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    VF: Future<Output = Result<P, AuthError>>,
+    P: Clone + Send + Sync + 'static,
+{
+    type Output = Result<Response<AuthBody<ResBody>>, S::Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            let mut this = self.as_mut().project();
+            match this.state.as_mut().project() {
+                StateProj::Inner { future } => {
+                    let res = ready!(future.poll(cx))?;
+                    return Poll::Ready(Ok(res.map(AuthBody::inner)));
+                }
+                StateProj::Reject { response } => {
+                    let res = response.take().expect("polled after completion");
+                    return Poll::Ready(Ok(res.map(AuthBody::own)));
+                }
+                StateProj::Verifying {
+                    verifying,
+                    inner,
+                    req,
+                    reject,
+                } => {
+                    let outcome = ready!(verifying.poll(cx));
+                    let mut req = req.take().expect("polled after completion");
+                    match outcome {
+                        Ok(principal) => {
+                            req.extensions_mut().insert(Principal(principal));
+                            let mut svc = inner.take().expect("polled after completion");
+                            let future = svc.call(req);
+                            this.state.set(State::Inner { future });
+                        }
+                        Err(error) => {
+                            let response = reject(error);
+                            this.state.set(State::Reject {
+                                response: Some(response),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pin_project! {
+    /// The response body of [`Auth`]: the inner body, or a rejection's.
+    pub struct AuthBody<B> {
+        #[pin]
+        kind: Kind<B>,
+    }
+}
+
+pin_project! {
+    #[project = KindProj]
+    enum Kind<B> {
+        Inner { #[pin] body: B },
+        Own { #[pin] body: Body },
+    }
+}
+
+impl<B> AuthBody<B> {
+    fn inner(body: B) -> Self {
+        Self {
+            kind: Kind::Inner { body },
+        }
+    }
+
+    fn own(body: Body) -> Self {
+        Self {
+            kind: Kind::Own { body },
+        }
+    }
+}
+
+impl<B> fmt::Debug for AuthBody<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthBody").finish_non_exhaustive()
+    }
+}
+
+impl<B> http_body::Body for AuthBody<B>
+where
+    B: http_body::Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match self.project().kind.project() {
+            KindProj::Inner { body } => body.poll_frame(cx).map_err(Into::into),
+            KindProj::Own { body } => body.poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.kind {
+            Kind::Inner { body } => body.is_end_stream(),
+            Kind::Own { body } => body.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.kind {
+            Kind::Inner { body } => body.size_hint(),
+            Kind::Own { body } => body.size_hint(),
+        }
+    }
+}

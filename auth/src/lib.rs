@@ -1,0 +1,62 @@
+//! towerapi-auth: FastAPI's security schemes as tower layers.
+//!
+//! One mechanism, [`AuthLayer<S>`](AuthLayer), and a small [`Scheme`] per FastAPI class:
+//! [`HttpBasic`], [`HttpBearer`], [`HttpDigest`], [`HttpBase`], [`ApiKeyQuery`],
+//! [`ApiKeyHeader`], [`ApiKeyCookie`], [`OAuth2`], [`OAuth2PasswordBearer`],
+//! [`OAuth2AuthorizationCodeBearer`], [`OpenIdConnect`]. Each reads the request exactly as
+//! FastAPI 0.165 does and answers missing credentials as it does (`401`,
+//! `{"detail":"Not authenticated"}`, the scheme's `WWW-Authenticate`). Credentials go into the
+//! request extensions as typed values; a [`verify`](AuthLayer::verify) hook turns them into a
+//! principal. [`AnyOf`] makes schemes alternatives, [`ScopesLayer`] gathers FastAPI's
+//! `SecurityScopes`, and [`form`] parses `OAuth2PasswordRequestForm`.
+//!
+//! # Example
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! use http::{header, Request, Response};
+//! use tower::{service_fn, Layer, ServiceExt};
+//! use towerapi_auth::{constant_time_eq, ApiKey, ApiKeyHeader, AuthError, AuthLayer, Principal};
+//!
+//! let layer = AuthLayer::new(ApiKeyHeader::new("x-api-key").unwrap()).verify(|key: ApiKey, _parts: &http::request::Parts| async move {
+//!     if constant_time_eq(&key.0, "k1") { Ok("service-a") } else { Err(AuthError::unauthorized("Invalid API key")) }
+//! });
+//! let svc = layer.layer(service_fn(|req: Request<()>| async move {
+//!     let who = req.extensions().get::<Principal<&str>>().unwrap().0;
+//!     Ok::<_, std::convert::Infallible>(Response::new(towerapi_encode::Body::full(who)))
+//! }));
+//! let req = Request::builder().header("x-api-key", "k1").body(()).unwrap();
+//! assert_eq!(svc.clone().oneshot(req).await.unwrap().status(), 200);
+//! let req = Request::builder().header("x-api-key", "nope").body(()).unwrap();
+//! assert_eq!(svc.oneshot(req).await.unwrap().status(), 401);
+//! # }
+//! ```
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod any_of;
+mod credentials;
+mod error;
+#[cfg(feature = "axum")]
+mod extract;
+pub mod form;
+mod layer;
+mod parse;
+pub mod scheme;
+mod scopes;
+
+pub use any_of::{AnyOf, Either};
+pub use credentials::{
+    constant_time_eq, ApiKey, AuthorizationValue, BearerToken, HttpAuthorizationCredentials,
+    HttpBasicCredentials, Principal,
+};
+pub use error::{AuthError, AuthErrorKind};
+#[cfg(feature = "axum")]
+pub use extract::MissingCredentials;
+pub use layer::{Auth, AuthBody, AuthLayer, NoVerify, ResponseFuture, Verify, VerifyFn};
+#[doc(inline)]
+pub use scheme::{
+    ApiKeyCookie, ApiKeyHeader, ApiKeyQuery, HttpBase, HttpBasic, HttpBearer, HttpDigest, OAuth2,
+    OAuth2AuthorizationCodeBearer, OAuth2PasswordBearer, OAuthFlow, OAuthFlows, OpenIdConnect,
+    Scheme, SchemeMeta,
+};
+pub use scopes::{Scopes, ScopesLayer, SecurityScopes};

@@ -1,0 +1,231 @@
+//! Parsing as Starlette and FastAPI do it, byte for byte (BEHAVIOUR.md, "Header parsing").
+
+use base64::Engine as _;
+use http::{header, HeaderMap, HeaderValue, Uri};
+
+/// A header value as Starlette reads it: latin-1, every byte one character.
+pub(crate) fn latin1(value: &HeaderValue) -> String {
+    value.as_bytes().iter().map(|&b| char::from(b)).collect()
+}
+
+/// The first `Authorization` header, latin-1 decoded; `None` when absent or empty (FastAPI's
+/// `if not authorization`).
+pub(crate) fn authorization(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .map(latin1)
+        .filter(|v| !v.is_empty())
+}
+
+/// FastAPI's `get_authorization_scheme_param`: split at the first space only (a tab is not a
+/// separator), the rest stripped of whitespace.
+pub(crate) fn scheme_param(value: &str) -> (&str, &str) {
+    match value.split_once(' ') {
+        Some((scheme, rest)) => (scheme, py_strip(rest)),
+        None => (value, ""),
+    }
+}
+
+/// Python's `str.strip()`: Unicode whitespace at both ends.
+pub(crate) fn py_strip(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
+/// Python's `str.title()`, for the challenge of a custom HTTP scheme (`custom` -> `Custom`).
+pub(crate) fn py_title(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_cased = false;
+    for c in s.chars() {
+        if prev_cased {
+            out.extend(c.to_lowercase());
+        } else {
+            out.extend(c.to_uppercase());
+        }
+        prev_cased = c.is_alphabetic();
+    }
+    out
+}
+
+/// The last value of a query parameter (Starlette's `QueryParams.get`), decoded as a form
+/// (`+` is a space); `None` when absent or empty.
+pub(crate) fn query_param(uri: &Uri, name: &str) -> Option<String> {
+    let query = uri.query()?;
+    form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k == name)
+        .last()
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// A header by name: the first one wins, latin-1 decoded; `None` when absent or empty.
+pub(crate) fn header_value(headers: &HeaderMap, name: &header::HeaderName) -> Option<String> {
+    headers.get(name).map(latin1).filter(|v| !v.is_empty())
+}
+
+/// A cookie by name, as Starlette's `cookie_parser` reads the first `Cookie` header: chunks
+/// split on `;`, each at its first `=`, both sides stripped, the value unquoted as Python's
+/// `http.cookies._unquote`; the last cookie of a name wins; `None` when absent or empty.
+///
+/// Written here rather than taken from the `cookie` crate: that crate rejects or keeps the
+/// quotes of values that Starlette unquotes, and FastAPI's answers depend on these details.
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let header = latin1(headers.get(header::COOKIE)?);
+    let mut found = None;
+    for chunk in header.split(';') {
+        let (key, value) = chunk.split_once('=').unwrap_or(("", chunk));
+        let (key, value) = (py_strip(key), py_strip(value));
+        if key == name {
+            found = Some(unquote(value));
+        }
+    }
+    found.filter(|v| !v.is_empty())
+}
+
+/// Python's `http.cookies._unquote`: a value in double quotes loses them, and `\"`, `\\` and
+/// octal `\ooo` escapes inside are decoded.
+pub(crate) fn unquote(value: &str) -> String {
+    let bytes = value.as_bytes();
+    if bytes.len() < 2 || bytes[0] != b'"' || bytes[bytes.len() - 1] != b'"' {
+        return value.to_owned();
+    }
+    let inner = &value[1..value.len() - 1];
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let octal: String = chars.clone().take(3).collect();
+        if octal.len() == 3
+            && octal
+                .bytes()
+                .all(|b| (b'0'..=b'3').contains(&octal.as_bytes()[0]) && (b'0'..=b'7').contains(&b))
+        {
+            if let Ok(code) = u8::from_str_radix(&octal, 8) {
+                out.push(char::from(code));
+                chars.nth(2);
+                continue;
+            }
+        }
+        match chars.next() {
+            Some(next) => out.push(next),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// HTTP Basic's `base64 -> ascii`, lenient as Python's non-validating `b64decode`: characters
+/// outside the base64 alphabet are dropped, padding is still required. `None` when it does
+/// not decode or is not ASCII.
+pub(crate) fn basic_decode(param: &str) -> Option<String> {
+    let filtered: Vec<u8> = param
+        .bytes()
+        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        .collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(&filtered)
+        .ok()?;
+    if !bytes.is_ascii() {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &[u8])]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (n, v) in pairs {
+            h.append(
+                header::HeaderName::from_bytes(n.as_bytes()).expect("name"),
+                HeaderValue::from_bytes(v).expect("value"),
+            );
+        }
+        h
+    }
+
+    #[test]
+    fn scheme_param_as_fastapi() {
+        assert_eq!(scheme_param("Bearer abc"), ("Bearer", "abc"));
+        assert_eq!(scheme_param("Bearer    abc"), ("Bearer", "abc"));
+        assert_eq!(scheme_param("Bearer abc def"), ("Bearer", "abc def"));
+        assert_eq!(scheme_param("Bearer"), ("Bearer", ""));
+        assert_eq!(scheme_param("Bearer\tabc"), ("Bearer\tabc", ""));
+        assert_eq!(scheme_param("Bearer \t x \u{a0}"), ("Bearer", "x"));
+    }
+
+    #[test]
+    fn latin1_and_first_header() {
+        let h = headers(&[
+            ("authorization", b"Bearer t\xf6k"),
+            ("authorization", b"Bearer second"),
+        ]);
+        assert_eq!(authorization(&h).as_deref(), Some("Bearer t\u{f6}k"));
+        assert_eq!(authorization(&headers(&[("authorization", b"")])), None);
+    }
+
+    #[test]
+    fn title_as_python() {
+        assert_eq!(py_title("custom"), "Custom");
+        assert_eq!(py_title("my-scheme x2y"), "My-Scheme X2Y");
+        assert_eq!(py_title("CUSTOM"), "Custom");
+    }
+
+    #[test]
+    fn query_last_wins_and_decodes() {
+        let uri: Uri = "/x?api_key=first&api_key=second".parse().expect("uri");
+        assert_eq!(query_param(&uri, "api_key").as_deref(), Some("second"));
+        let uri: Uri = "/x?api_key=a%20b%2Bc+d".parse().expect("uri");
+        assert_eq!(query_param(&uri, "api_key").as_deref(), Some("a b+c d"));
+        let uri: Uri = "/x?API_KEY=k1&api_key=".parse().expect("uri");
+        assert_eq!(query_param(&uri, "api_key"), None);
+    }
+
+    #[test]
+    fn cookies_as_starlette() {
+        let get = |v: &[u8]| cookie(&headers(&[("cookie", v)]), "session");
+        assert_eq!(get(b"session=c1").as_deref(), Some("c1"));
+        assert_eq!(get(b"a=1; session=c1; b=2").as_deref(), Some("c1"));
+        assert_eq!(get(b"session=\"c1\"").as_deref(), Some("c1"));
+        assert_eq!(
+            get(b"session=first; session=second").as_deref(),
+            Some("second")
+        );
+        assert_eq!(get(b"session="), None);
+        assert_eq!(get(b"sess=c1"), None);
+        assert_eq!(
+            get(b"session=\"a\\\"b\\\\c\\012d\"").as_deref(),
+            Some("a\"b\\c\nd")
+        );
+        assert_eq!(get(b";;;=;session"), None);
+        assert_eq!(get(b"session=\"\\"), Some("\"\\".to_owned()));
+    }
+
+    #[test]
+    fn basic_decoding() {
+        assert_eq!(
+            basic_decode("YWxpY2U6c2VjcmV0").as_deref(),
+            Some("alice:secret")
+        );
+        assert_eq!(
+            basic_decode("YWxpY2U6c2VjcmV0!!").as_deref(),
+            Some("alice:secret")
+        );
+        assert_eq!(
+            basic_decode("YWxp Y2U6c2VjcmV0").as_deref(),
+            Some("alice:secret")
+        );
+        assert_eq!(basic_decode("YWxpY2U6c2VjcmV0MQ"), None);
+        assert_eq!(basic_decode("%%%").as_deref(), Some(""));
+        assert_eq!(
+            basic_decode("YWzDr2NlOnNlY3JldA=="),
+            None,
+            "UTF-8 alïce is not ASCII"
+        );
+        assert_eq!(basic_decode("/zpwdw=="), None, "\\xff:pw");
+    }
+}

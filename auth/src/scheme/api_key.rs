@@ -1,0 +1,139 @@
+//! API keys in a query parameter, a header or a cookie.
+
+use http::header::HeaderName;
+use http::{HeaderMap, HeaderValue, Uri};
+
+use super::{common_builders, Scheme, SchemeMeta};
+use crate::parse::{cookie, header_value, query_param};
+use crate::{ApiKey, AuthError};
+
+const CHALLENGE: HeaderValue = HeaderValue::from_static("APIKey");
+
+/// An API key in a query parameter (FastAPI's `APIKeyQuery(name=...)`): the last value wins,
+/// decoded as a form (`+` is a space); the name is case-sensitive. Missing or empty: `401` with
+/// `WWW-Authenticate: APIKey`, or `None` with `auto_error(false)`.
+#[derive(Clone, Debug)]
+pub struct ApiKeyQuery {
+    meta: SchemeMeta,
+    name: String,
+}
+
+impl ApiKeyQuery {
+    /// The key in the query parameter `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            meta: SchemeMeta::new("APIKeyQuery"),
+            name: name.into(),
+        }
+    }
+
+    /// The parameter's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+common_builders!(ApiKeyQuery);
+
+impl Scheme for ApiKeyQuery {
+    type Credentials = ApiKey;
+
+    fn extract(&self, _headers: &HeaderMap, uri: &Uri) -> Result<Option<ApiKey>, AuthError> {
+        Ok(query_param(uri, &self.name).map(ApiKey))
+    }
+
+    fn challenges(&self) -> Vec<HeaderValue> {
+        vec![CHALLENGE]
+    }
+
+    fn meta(&self) -> &SchemeMeta {
+        &self.meta
+    }
+}
+
+/// An API key in a header (FastAPI's `APIKeyHeader(name=...)`): the first header wins, its bytes
+/// read as latin-1; the name is case-insensitive, as HTTP header names are. Missing or empty:
+/// `401` with `WWW-Authenticate: APIKey`, or `None` with `auto_error(false)`.
+#[derive(Clone, Debug)]
+pub struct ApiKeyHeader {
+    meta: SchemeMeta,
+    name: HeaderName,
+}
+
+impl ApiKeyHeader {
+    /// The key in the header `name`.
+    ///
+    /// # Errors
+    /// When `name` is not a valid header name.
+    pub fn new(name: &str) -> Result<Self, http::header::InvalidHeaderName> {
+        Ok(Self {
+            meta: SchemeMeta::new("APIKeyHeader"),
+            name: HeaderName::try_from(name)?,
+        })
+    }
+
+    /// The header's name.
+    pub fn name(&self) -> &HeaderName {
+        &self.name
+    }
+}
+
+common_builders!(ApiKeyHeader);
+
+impl Scheme for ApiKeyHeader {
+    type Credentials = ApiKey;
+
+    fn extract(&self, headers: &HeaderMap, _uri: &Uri) -> Result<Option<ApiKey>, AuthError> {
+        Ok(header_value(headers, &self.name).map(ApiKey))
+    }
+
+    fn challenges(&self) -> Vec<HeaderValue> {
+        vec![CHALLENGE]
+    }
+
+    fn meta(&self) -> &SchemeMeta {
+        &self.meta
+    }
+}
+
+/// An API key in a cookie (FastAPI's `APIKeyCookie(name=...)`): read from the first `Cookie`
+/// header as Starlette reads it (the last cookie of the name wins, quotes removed). Missing or
+/// empty: `401` with `WWW-Authenticate: APIKey`, or `None` with `auto_error(false)`.
+#[derive(Clone, Debug)]
+pub struct ApiKeyCookie {
+    meta: SchemeMeta,
+    name: String,
+}
+
+impl ApiKeyCookie {
+    /// The key in the cookie `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            meta: SchemeMeta::new("APIKeyCookie"),
+            name: name.into(),
+        }
+    }
+
+    /// The cookie's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+common_builders!(ApiKeyCookie);
+
+impl Scheme for ApiKeyCookie {
+    type Credentials = ApiKey;
+
+    fn extract(&self, headers: &HeaderMap, _uri: &Uri) -> Result<Option<ApiKey>, AuthError> {
+        Ok(cookie(headers, &self.name).map(ApiKey))
+    }
+
+    fn challenges(&self) -> Vec<HeaderValue> {
+        vec![CHALLENGE]
+    }
+
+    fn meta(&self) -> &SchemeMeta {
+        &self.meta
+    }
+}
