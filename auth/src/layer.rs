@@ -19,35 +19,58 @@ use crate::{AuthError, Principal, Scheme};
 
 /// Turns credentials into a principal, or rejects: FastAPI's `get_current_user` dependency.
 ///
-/// Implemented for closures `Fn(Credentials, &Parts) -> impl Future<Output = Result<P,
-/// AuthError>>`; the future must not borrow the parts (copy what it needs first).
+/// Implemented for async functions `async fn(Credentials, &Parts) -> Result<P, AuthError>`
+/// (and closures returning a future that does not borrow the parts).
 pub trait Verify<C>: Clone + Send + Sync + 'static {
     /// What a successful verification gives (a user); stored as [`Principal<P>`].
     type Principal: Clone + Send + Sync + 'static;
-    /// The verification.
-    type Future: Future<Output = Result<Self::Principal, AuthError>> + Send + 'static;
     /// `true` for [`NoVerify`]: the layer then calls the inner service without waiting.
     const PASSTHROUGH: bool = false;
 
     /// Verifies the credentials of a request.
-    fn verify(&self, credentials: C, parts: &Parts) -> Self::Future;
+    fn verify<'a>(
+        &'a self,
+        credentials: C,
+        parts: &'a Parts,
+    ) -> impl Future<Output = Result<Self::Principal, AuthError>> + Send + 'a;
 }
 
 /// No verification: the credentials go to the handler as they were read.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NoVerify;
 
-impl<C> Verify<C> for NoVerify {
+impl<C: Send + 'static> Verify<C> for NoVerify {
     type Principal = ();
-    type Future = std::future::Ready<Result<(), AuthError>>;
     const PASSTHROUGH: bool = true;
 
-    fn verify(&self, _credentials: C, _parts: &Parts) -> Self::Future {
+    fn verify<'a>(
+        &'a self,
+        _credentials: C,
+        _parts: &'a Parts,
+    ) -> impl Future<Output = Result<(), AuthError>> + Send + 'a {
         std::future::ready(Ok(()))
     }
 }
 
-/// A closure as a [`Verify`].
+/// An async function `(Credentials, &'a Parts) -> impl Future + 'a` (an `async fn` taking
+/// `&Parts` is one).
+pub trait VerifyCall<'a, C>: Fn(C, &'a Parts) -> <Self as VerifyCall<'a, C>>::Fut {
+    /// Its future.
+    type Fut: Future<Output = Result<Self::Principal, AuthError>> + Send + 'a;
+    /// The principal.
+    type Principal;
+}
+
+impl<'a, C, F, Fut, P> VerifyCall<'a, C> for F
+where
+    F: Fn(C, &'a Parts) -> Fut,
+    Fut: Future<Output = Result<P, AuthError>> + Send + 'a,
+{
+    type Fut = Fut;
+    type Principal = P;
+}
+
+/// A function as a [`Verify`].
 #[derive(Clone)]
 pub struct VerifyFn<F>(F);
 
@@ -57,16 +80,19 @@ impl<F> fmt::Debug for VerifyFn<F> {
     }
 }
 
-impl<C, F, Fut, P> Verify<C> for VerifyFn<F>
+impl<C, F, P> Verify<C> for VerifyFn<F>
 where
-    F: Fn(C, &Parts) -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = Result<P, AuthError>> + Send + 'static,
+    C: Send + 'static,
+    F: for<'a> VerifyCall<'a, C, Principal = P> + Clone + Send + Sync + 'static,
     P: Clone + Send + Sync + 'static,
 {
     type Principal = P;
-    type Future = Fut;
 
-    fn verify(&self, credentials: C, parts: &Parts) -> Fut {
+    fn verify<'a>(
+        &'a self,
+        credentials: C,
+        parts: &'a Parts,
+    ) -> impl Future<Output = Result<P, AuthError>> + Send + 'a {
         (self.0)(credentials, parts)
     }
 }
@@ -142,10 +168,9 @@ impl<Sch: Scheme> AuthLayer<Sch> {
 impl<Sch: Scheme, V> AuthLayer<Sch, V> {
     /// Verifies the credentials with an async function of them and the request head; its
     /// `Ok` value goes into the extensions as [`Principal<P>`], its `Err` is the answer.
-    pub fn verify<F, Fut, P>(self, f: F) -> AuthLayer<Sch, VerifyFn<F>>
+    pub fn verify<F, P>(self, f: F) -> AuthLayer<Sch, VerifyFn<F>>
     where
-        F: Fn(Sch::Credentials, &Parts) -> Fut + Clone + Send + Sync + 'static,
-        Fut: Future<Output = Result<P, AuthError>> + Send + 'static,
+        F: for<'a> VerifyCall<'a, Sch::Credentials, Principal = P> + Clone + Send + Sync + 'static,
         P: Clone + Send + Sync + 'static,
     {
         self.verify_with(VerifyFn(f))
@@ -265,7 +290,7 @@ where
 {
     type Response = Response<AuthBody<ResBody>>;
     type Error = S::Error;
-    type Future = ResponseFuture<S, V::Future, Request<ReqBody>>;
+    type Future = ResponseFuture<S, V::Principal, ReqBody>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -290,7 +315,15 @@ where
         if V::PASSTHROUGH {
             return ResponseFuture::inner(self.inner.call(Request::from_parts(parts, body)));
         }
-        let verifying = shared.verify.verify(credentials, &parts);
+        // The verifier may borrow the request head: one async block owns both. A box on this
+        // path only (a verifier does I/O or crypto; the plain schemes never get here).
+        let shared = self.shared.clone();
+        let verifying: Verifying<V::Principal> = Box::pin(async move {
+            match shared.verify.verify(credentials, &parts).await {
+                Ok(principal) => Ok((principal, parts)),
+                Err(error) => Err(shared.reject(error)),
+            }
+        });
         // The ready service goes into the future; a fresh clone stays for the next request.
         let clone = self.inner.clone();
         let ready = std::mem::replace(&mut self.inner, clone);
@@ -298,47 +331,42 @@ where
             state: State::Verifying {
                 verifying,
                 inner: Some(ready),
-                req: Some(Request::from_parts(parts, body)),
-                reject: {
-                    let shared = self.shared.clone();
-                    Arc::new(move |error| shared.reject(error))
-                },
+                body: Some(body),
             },
         }
     }
 }
 
+type Verifying<P> = Pin<Box<dyn Future<Output = Result<(P, Parts), Response<Body>>> + Send>>;
+
 pin_project! {
     /// The response future of [`Auth`].
-    pub struct ResponseFuture<S, VF, Req>
+    pub struct ResponseFuture<S, P, ReqBody>
     where
-        S: Service<Req>,
+        S: Service<Request<ReqBody>>,
     {
         #[pin]
-        state: State<S, VF, Req>,
+        state: State<S, P, ReqBody>,
     }
 }
 
-type RejectFn = Arc<dyn Fn(AuthError) -> Response<Body> + Send + Sync>;
-
 pin_project! {
     #[project = StateProj]
-    enum State<S, VF, Req>
+    enum State<S, P, ReqBody>
     where
-        S: Service<Req>,
+        S: Service<Request<ReqBody>>,
     {
         Inner { #[pin] future: S::Future },
         Reject { response: Option<Response<Body>> },
         Verifying {
-            #[pin] verifying: VF,
+            verifying: Verifying<P>,
             inner: Option<S>,
-            req: Option<Req>,
-            reject: RejectFn,
+            body: Option<ReqBody>,
         },
     }
 }
 
-impl<S: Service<Req>, VF, Req> ResponseFuture<S, VF, Req> {
+impl<S: Service<Request<B>>, P, B> ResponseFuture<S, P, B> {
     fn inner(future: S::Future) -> Self {
         Self {
             state: State::Inner { future },
@@ -354,16 +382,15 @@ impl<S: Service<Req>, VF, Req> ResponseFuture<S, VF, Req> {
     }
 }
 
-impl<S: Service<Req>, VF, Req> fmt::Debug for ResponseFuture<S, VF, Req> {
+impl<S: Service<Request<B>>, P, B> fmt::Debug for ResponseFuture<S, P, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }
 }
 
-impl<S, VF, ReqBody, ResBody, P> Future for ResponseFuture<S, VF, Request<ReqBody>>
+impl<S, ReqBody, ResBody, P> Future for ResponseFuture<S, P, ReqBody>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
-    VF: Future<Output = Result<P, AuthError>>,
     P: Clone + Send + Sync + 'static,
 {
     type Output = Result<Response<AuthBody<ResBody>>, S::Error>;
@@ -383,20 +410,18 @@ where
                 StateProj::Verifying {
                     verifying,
                     inner,
-                    req,
-                    reject,
+                    body,
                 } => {
-                    let outcome = ready!(verifying.poll(cx));
-                    let mut req = req.take().expect("polled after completion");
+                    let outcome = ready!(verifying.as_mut().poll(cx));
                     match outcome {
-                        Ok(principal) => {
-                            req.extensions_mut().insert(Principal(principal));
+                        Ok((principal, mut parts)) => {
+                            parts.extensions.insert(Principal(principal));
+                            let body = body.take().expect("polled after completion");
                             let mut svc = inner.take().expect("polled after completion");
-                            let future = svc.call(req);
+                            let future = svc.call(Request::from_parts(parts, body));
                             this.state.set(State::Inner { future });
                         }
-                        Err(error) => {
-                            let response = reject(error);
+                        Err(response) => {
                             this.state.set(State::Reject {
                                 response: Some(response),
                             });

@@ -60,3 +60,6 @@ pub use scheme::{
     Scheme, SchemeMeta,
 };
 pub use scopes::{Scopes, ScopesLayer, SecurityScopes};
+
+#[cfg(test)]
+mod tests;

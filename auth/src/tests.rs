@@ -1,0 +1,406 @@
+//! The layer alone, with `oneshot` and a `service_fn`.
+#![allow(clippy::unwrap_used)]
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+
+use http::request::Parts;
+use http::{header, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use tower::{service_fn, Layer, Service, ServiceExt};
+use towerapi_encode::Body;
+
+use crate::*;
+
+fn handler(
+) -> impl Service<Request<()>, Response = Response<Body>, Error = Infallible, Future = impl Send> + Clone
+{
+    service_fn(|req: Request<()>| async move {
+        let basic = req
+            .extensions()
+            .get::<HttpBasicCredentials>()
+            .map(|c| c.username.clone());
+        let principal = req
+            .extensions()
+            .get::<Principal<String>>()
+            .map(|p| p.0.clone());
+        Ok::<_, Infallible>(Response::new(Body::full(format!(
+            "{basic:?} {principal:?}"
+        ))))
+    })
+}
+
+fn basic_req(value: &str) -> Request<()> {
+    Request::builder()
+        .header(header::AUTHORIZATION, value)
+        .body(())
+        .unwrap()
+}
+
+async fn read<B>(res: Response<B>) -> (StatusCode, Vec<(String, String)>, String)
+where
+    B: http_body::Body,
+    B::Error: std::fmt::Debug,
+{
+    let (parts, body) = res.into_parts();
+    let mut h: Vec<_> = parts
+        .headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_owned()))
+        .collect();
+    h.sort();
+    (
+        parts.status,
+        h,
+        String::from_utf8(body.collect().await.unwrap().to_bytes().to_vec()).unwrap(),
+    )
+}
+
+fn json_headers(len: usize, challenges: &[&str]) -> Vec<(String, String)> {
+    let mut h = vec![
+        ("content-length".to_owned(), len.to_string()),
+        ("content-type".to_owned(), "application/json".to_owned()),
+    ];
+    h.extend(
+        challenges
+            .iter()
+            .map(|c| ("www-authenticate".to_owned(), (*c).to_owned())),
+    );
+    h.sort();
+    h
+}
+
+async fn users(creds: HttpBasicCredentials, _parts: &Parts) -> Result<String, AuthError> {
+    match (
+        creds.username.as_str(),
+        constant_time_eq(&creds.password, "secret"),
+    ) {
+        ("alice", true) => Ok("alice".to_owned()),
+        ("bob", true) => Err(AuthError::inactive_user()),
+        ("eve", true) => {
+            Err(AuthError::forbidden("Not enough permissions").with_challenge("Basic"))
+        }
+        _ => Err(AuthError::unauthorized("Incorrect username or password").with_challenge("Basic")),
+    }
+}
+
+#[tokio::test]
+async fn verify_hook_gives_a_principal_or_the_error() {
+    let layer = AuthLayer::new(HttpBasic::new()).verify(users);
+    let mut svc = layer.layer(handler());
+    // alice:secret
+    let res = svc
+        .ready()
+        .await
+        .unwrap()
+        .call(basic_req("Basic YWxpY2U6c2VjcmV0"))
+        .await
+        .unwrap();
+    assert_eq!(
+        read(res).await,
+        (
+            StatusCode::OK,
+            vec![],
+            "Some(\"alice\") Some(\"alice\")".to_owned()
+        )
+    );
+    // bob:secret -> 400 Inactive user, no challenge
+    let res = svc
+        .ready()
+        .await
+        .unwrap()
+        .call(basic_req("Basic Ym9iOnNlY3JldA=="))
+        .await
+        .unwrap();
+    let body = r#"{"detail":"Inactive user"}"#;
+    assert_eq!(
+        read(res).await,
+        (
+            StatusCode::BAD_REQUEST,
+            json_headers(body.len(), &[]),
+            body.to_owned()
+        )
+    );
+    // eve:secret -> 403
+    let res = svc
+        .ready()
+        .await
+        .unwrap()
+        .call(basic_req("Basic ZXZlOnNlY3JldA=="))
+        .await
+        .unwrap();
+    let body = r#"{"detail":"Not enough permissions"}"#;
+    assert_eq!(
+        read(res).await,
+        (
+            StatusCode::FORBIDDEN,
+            json_headers(body.len(), &["Basic"]),
+            body.to_owned()
+        )
+    );
+    // alice:wrong -> 401 with the verifier's detail
+    let res = svc
+        .ready()
+        .await
+        .unwrap()
+        .call(basic_req("Basic YWxpY2U6d3Jvbmc="))
+        .await
+        .unwrap();
+    let body = r#"{"detail":"Incorrect username or password"}"#;
+    assert_eq!(
+        read(res).await,
+        (
+            StatusCode::UNAUTHORIZED,
+            json_headers(body.len(), &["Basic"]),
+            body.to_owned()
+        )
+    );
+    // missing: the scheme answers before the verifier
+    let res = svc
+        .ready()
+        .await
+        .unwrap()
+        .call(Request::new(()))
+        .await
+        .unwrap();
+    let body = r#"{"detail":"Not authenticated"}"#;
+    assert_eq!(
+        read(res).await,
+        (
+            StatusCode::UNAUTHORIZED,
+            json_headers(30, &["Basic"]),
+            body.to_owned()
+        )
+    );
+}
+
+#[tokio::test]
+async fn optional_scheme_skips_the_verifier_when_missing() {
+    let calls = Arc::new(Mutex::new(0));
+    let c = calls.clone();
+    let layer = AuthLayer::new(HttpBasic::new().auto_error(false)).verify(
+        move |_: HttpBasicCredentials, _: &Parts| {
+            *c.lock().unwrap() += 1;
+            async { Ok::<_, AuthError>("x".to_owned()) }
+        },
+    );
+    let res = layer
+        .layer(handler())
+        .oneshot(Request::new(()))
+        .await
+        .unwrap();
+    assert_eq!(
+        read(res).await,
+        (StatusCode::OK, vec![], "None None".to_owned())
+    );
+    assert_eq!(*calls.lock().unwrap(), 0);
+}
+
+#[tokio::test]
+async fn on_reject_reshapes_the_body_and_keeps_status_and_challenge() {
+    let layer = AuthLayer::new(HttpBearer::new()).on_reject(|err: &AuthError| {
+        let mut res = Response::new(Body::full(format!(
+            r#"{{"title":"{}","status":{}}}"#,
+            err.detail(),
+            err.status().as_u16()
+        )));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            "application/problem+json".parse().unwrap(),
+        );
+        res
+    });
+    let res = layer
+        .layer(handler())
+        .oneshot(Request::new(()))
+        .await
+        .unwrap();
+    assert_eq!(
+        res.extensions().get::<AuthError>().map(AuthError::kind),
+        Some(AuthErrorKind::NotAuthenticated)
+    );
+    let (status, headers, body) = read(res).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        headers,
+        vec![
+            (
+                "content-type".to_owned(),
+                "application/problem+json".to_owned()
+            ),
+            ("www-authenticate".to_owned(), "Bearer".to_owned())
+        ]
+    );
+    assert_eq!(body, r#"{"title":"Not authenticated","status":401}"#);
+
+    // A hook that redirects on purpose keeps its own status and sends no challenge of ours.
+    let layer = AuthLayer::new(HttpBasic::new()).on_reject(|_: &AuthError| {
+        let mut res = Response::new(Body::empty());
+        *res.status_mut() = StatusCode::SEE_OTHER;
+        res.headers_mut()
+            .insert(header::LOCATION, "/login".parse().unwrap());
+        res.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, "Form".parse().unwrap());
+        res
+    });
+    let res = layer
+        .layer(handler())
+        .oneshot(Request::new(()))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.headers()
+            .get_all(header::WWW_AUTHENTICATE)
+            .iter()
+            .collect::<Vec<_>>(),
+        ["Form"]
+    );
+}
+
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn every_rejection_logs_one_event_without_the_credential() {
+    let logs = Logs::default();
+    let w = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || w.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::TRACE)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let layer = AuthLayer::new(HttpBasic::new()).verify(users);
+    let svc = layer.layer(handler());
+    for value in [
+        "Basic YWxpY2U6d3Jvbmc=",
+        "Basic bm9jb2xvbg==",
+        "Bearer s3cr3t-token",
+    ] {
+        let _ = svc.clone().oneshot(basic_req(value)).await.unwrap();
+    }
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(text.matches("towerapi::rejection").count(), 3, "{text}");
+    assert!(text.contains("status=401"), "{text}");
+    for secret in [
+        "wrong",
+        "YWxpY2U6d3Jvbmc",
+        "bm9jb2xvbg",
+        "s3cr3t-token",
+        "nocolon",
+    ] {
+        assert!(
+            !text.contains(secret),
+            "a credential leaked into the log: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn any_of_stores_the_winner_as_its_own_type() {
+    let layer = AuthLayer::new(AnyOf::new(
+        HttpBasic::new(),
+        ApiKeyHeader::new("x-api-key").unwrap(),
+    ));
+    let svc = layer.layer(service_fn(|req: Request<()>| async move {
+        let basic = req
+            .extensions()
+            .get::<HttpBasicCredentials>()
+            .map(|c| c.username.clone());
+        let key = req.extensions().get::<ApiKey>().map(|k| k.0.clone());
+        Ok::<_, Infallible>(Response::new(Body::full(format!("{basic:?} {key:?}"))))
+    }));
+    let res = svc
+        .clone()
+        .oneshot(basic_req("Basic YWxpY2U6c2VjcmV0"))
+        .await
+        .unwrap();
+    assert_eq!(read(res).await.2, "Some(\"alice\") None");
+    let req = Request::builder()
+        .header("x-api-key", "k1")
+        .body(())
+        .unwrap();
+    assert_eq!(
+        read(svc.clone().oneshot(req).await.unwrap()).await.2,
+        "None Some(\"k1\")"
+    );
+    // A malformed Basic value loses to a valid key, and is answered when nothing else is found.
+    let req = Request::builder()
+        .header(header::AUTHORIZATION, "Basic bm9jb2xvbg==")
+        .header("x-api-key", "k1")
+        .body(())
+        .unwrap();
+    assert_eq!(
+        read(svc.clone().oneshot(req).await.unwrap()).await.2,
+        "None Some(\"k1\")"
+    );
+    let res = svc
+        .clone()
+        .oneshot(basic_req("Basic bm9jb2xvbg=="))
+        .await
+        .unwrap();
+    assert_eq!(read(res).await.0, StatusCode::UNAUTHORIZED);
+    let res = svc.oneshot(Request::new(())).await.unwrap();
+    let (status, headers, body) = read(res).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(headers, json_headers(30, &["APIKey", "Basic"]));
+    assert_eq!(body, r#"{"detail":"Not authenticated"}"#);
+}
+
+#[tokio::test]
+async fn scopes_accumulate_outer_first() {
+    let svc = tower::ServiceBuilder::new()
+        .layer(ScopesLayer::new(["route"]))
+        .layer(ScopesLayer::new(["inner:a", "inner:b"]))
+        .service(service_fn(|req: Request<()>| async move {
+            let s = req.extensions().get::<SecurityScopes>().cloned().unwrap();
+            Ok::<_, Infallible>(Response::new(Body::full(s.scope_str())))
+        }));
+    assert_eq!(
+        read(svc.oneshot(Request::new(())).await.unwrap()).await.2,
+        "route inner:a inner:b"
+    );
+}
+
+#[test]
+fn debug_never_shows_secrets() {
+    let all = format!(
+        "{:?} {:?} {:?} {:?} {:?}",
+        HttpBasicCredentials {
+            username: "alice".into(),
+            password: "hunter2".into()
+        },
+        HttpAuthorizationCredentials {
+            scheme: "Bearer".into(),
+            credentials: "tok-123".into()
+        },
+        ApiKey("key-456".into()),
+        BearerToken("tok-789".into()),
+        AuthorizationValue("Token zzz".into()),
+    );
+    for secret in ["hunter2", "tok-123", "key-456", "tok-789", "zzz"] {
+        assert!(!all.contains(secret), "{all}");
+    }
+    assert!(all.contains("alice"));
+}
+
+#[test]
+fn invalid_configuration_is_an_error_not_a_panic() {
+    assert!(HttpBasic::new().realm("a\"b").is_err());
+    assert!(HttpBasic::new().realm("line\nbreak").is_err());
+    assert!(HttpBase::new("bad\nscheme").is_err());
+    assert!(ApiKeyHeader::new("bad header").is_err());
+    let err = AuthError::unauthorized("x").with_challenge("bad\nvalue");
+    assert!(err.challenges().is_empty());
+}
