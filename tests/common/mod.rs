@@ -202,3 +202,21 @@ pub async fn send_bytes(
         .unwrap();
     parse(&raw)
 }
+
+/// Sends one request with a body (`content-length` set), `Connection: close`.
+pub async fn send_body(addr: SocketAddr, method: &str, path: &str, extra_headers: &[(&str, &str)], body: &[u8]) -> Wire {
+    let mut req = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-length: {}\r\n", body.len()).into_bytes();
+    for (n, v) in extra_headers {
+        req.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
+    }
+    req.extend_from_slice(b"\r\n");
+    req.extend_from_slice(body);
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(&req).await.unwrap();
+    let mut raw = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut raw))
+        .await
+        .expect("the server answered within 10 s")
+        .unwrap();
+    parse(&raw)
+}
