@@ -166,3 +166,64 @@ async fn hyper_only() {
     assert_eq!(w.status, 200);
     wait_for(&rx, "background task: notification sent");
 }
+
+#[tokio::test]
+async fn auth() {
+    let (_running, addr, _rx) = start("auth");
+    let w = send(addr, "GET", "/basic", &[]).await;
+    assert_eq!(
+        (w.status, w.header("www-authenticate")),
+        (401, Some("Basic"))
+    );
+    assert_eq!(w.body, br#"{"detail":"Not authenticated"}"#);
+    let w = send(
+        addr,
+        "GET",
+        "/basic",
+        &[("authorization", "Basic YWxpY2U6c2VjcmV0")],
+    )
+    .await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (
+            200,
+            br#"{"username":"alice","full_name":"Alice Oracle"}"#.as_slice()
+        )
+    );
+    let w = send(
+        addr,
+        "GET",
+        "/basic",
+        &[("authorization", "Basic Ym9iOmJ1aWxkZXI=")],
+    )
+    .await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (400, br#"{"detail":"Inactive user"}"#.as_slice())
+    );
+    let w = send(addr, "GET", "/key/header", &[("x-api-key", "k1")]).await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (200, br#"{"client":"client-1"}"#.as_slice())
+    );
+    let w = send(addr, "GET", "/key/query?api_key=nope", &[]).await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (403, br#"{"detail":"Invalid API key"}"#.as_slice())
+    );
+    let w = send(addr, "GET", "/either", &[]).await;
+    let challenges: Vec<_> = w
+        .headers
+        .iter()
+        .filter(|(n, _)| n == "www-authenticate")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!((w.status, challenges), (401, vec!["Bearer", "APIKey"]));
+    let w = send(addr, "GET", "/oauth2/code", &[]).await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (200, br#"{"token":null}"#.as_slice())
+    );
+    let w = send(addr, "GET", "/scopes", &[]).await;
+    assert_eq!(w.body, br#"{"scopes":["items:read","items:write"]}"#);
+}
