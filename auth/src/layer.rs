@@ -9,11 +9,10 @@ use std::task::{ready, Context, Poll};
 use bytes::Bytes;
 use http::request::Parts;
 use http::{header, Request, Response, StatusCode};
-use http_body::{Frame, SizeHint};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
-use towerapi_encode::{Body, BoxError};
+use towerapi_encode::{Body, BoxError, LayerBody};
 
 use crate::{AuthError, Principal, Scheme};
 
@@ -288,7 +287,7 @@ where
     ResBody: http_body::Body<Data = Bytes>,
     ResBody::Error: Into<BoxError>,
 {
-    type Response = Response<AuthBody<ResBody>>;
+    type Response = Response<LayerBody<ResBody>>;
     type Error = S::Error;
     type Future = ResponseFuture<S, V::Principal, ReqBody>;
 
@@ -393,7 +392,7 @@ where
     S: Service<Request<ReqBody>, Response = Response<ResBody>>,
     P: Clone + Send + Sync + 'static,
 {
-    type Output = Result<Response<AuthBody<ResBody>>, S::Error>;
+    type Output = Result<Response<LayerBody<ResBody>>, S::Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         loop {
@@ -401,11 +400,11 @@ where
             match this.state.as_mut().project() {
                 StateProj::Inner { future } => {
                     let res = ready!(future.poll(cx))?;
-                    return Poll::Ready(Ok(res.map(AuthBody::inner)));
+                    return Poll::Ready(Ok(res.map(LayerBody::inner)));
                 }
                 StateProj::Reject { response } => {
                     let res = response.take().expect("polled after completion");
-                    return Poll::Ready(Ok(res.map(AuthBody::own)));
+                    return Poll::Ready(Ok(res.map(LayerBody::own)));
                 }
                 StateProj::Verifying {
                     verifying,
@@ -429,75 +428,6 @@ where
                     }
                 }
             }
-        }
-    }
-}
-
-pin_project! {
-    /// The response body of [`Auth`]: the inner body, or a rejection's.
-    pub struct AuthBody<B> {
-        #[pin]
-        kind: Kind<B>,
-    }
-}
-
-pin_project! {
-    #[project = KindProj]
-    enum Kind<B> {
-        Inner { #[pin] body: B },
-        Own { #[pin] body: Body },
-    }
-}
-
-impl<B> AuthBody<B> {
-    fn inner(body: B) -> Self {
-        Self {
-            kind: Kind::Inner { body },
-        }
-    }
-
-    fn own(body: Body) -> Self {
-        Self {
-            kind: Kind::Own { body },
-        }
-    }
-}
-
-impl<B> fmt::Debug for AuthBody<B> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthBody").finish_non_exhaustive()
-    }
-}
-
-impl<B> http_body::Body for AuthBody<B>
-where
-    B: http_body::Body<Data = Bytes>,
-    B::Error: Into<BoxError>,
-{
-    type Data = Bytes;
-    type Error = BoxError;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        match self.project().kind.project() {
-            KindProj::Inner { body } => body.poll_frame(cx).map_err(Into::into),
-            KindProj::Own { body } => body.poll_frame(cx),
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        match &self.kind {
-            Kind::Inner { body } => body.is_end_stream(),
-            Kind::Own { body } => body.is_end_stream(),
-        }
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        match &self.kind {
-            Kind::Inner { body } => body.size_hint(),
-            Kind::Own { body } => body.size_hint(),
         }
     }
 }

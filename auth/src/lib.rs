@@ -52,7 +52,7 @@ pub use credentials::{
 pub use error::{AuthError, AuthErrorKind};
 #[cfg(feature = "axum")]
 pub use extract::MissingCredentials;
-pub use layer::{Auth, AuthBody, AuthLayer, NoVerify, ResponseFuture, Verify, VerifyFn};
+pub use layer::{Auth, AuthLayer, NoVerify, ResponseFuture, Verify, VerifyFn};
 #[doc(inline)]
 pub use scheme::{
     ApiKeyCookie, ApiKeyHeader, ApiKeyQuery, HttpBase, HttpBasic, HttpBearer, HttpDigest, OAuth2,
@@ -60,6 +60,7 @@ pub use scheme::{
     Scheme, SchemeMeta,
 };
 pub use scopes::{Scopes, ScopesLayer, SecurityScopes};
+pub use towerapi_encode::LayerBody;
 
 #[cfg(test)]
 mod tests;

@@ -123,3 +123,78 @@ impl axum_core::response::IntoResponse for Body {
 pub(crate) fn into_axum(res: http::Response<Body>) -> axum_core::response::Response {
     res.map(axum_core::body::Body::new)
 }
+
+pin_project_lite::pin_project! {
+    /// The response body of a layer that passes the inner response on or answers itself (a
+    /// rejection, a serialized payload): either the inner body, untouched, or a [`Body`] of ours.
+    pub struct LayerBody<B> {
+        #[pin]
+        kind: LayerKind<B>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = LayerKindProj]
+    enum LayerKind<B> {
+        Inner { #[pin] body: B },
+        Own { #[pin] body: Body },
+    }
+}
+
+impl<B> LayerBody<B> {
+    /// The inner service's body.
+    pub fn inner(body: B) -> Self {
+        Self {
+            kind: LayerKind::Inner { body },
+        }
+    }
+
+    /// A body of ours.
+    pub fn own(body: Body) -> Self {
+        Self {
+            kind: LayerKind::Own { body },
+        }
+    }
+}
+
+impl<B> fmt::Debug for LayerBody<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            LayerKind::Inner { .. } => f.write_str("LayerBody::Inner"),
+            LayerKind::Own { body } => f.debug_tuple("LayerBody::Own").field(body).finish(),
+        }
+    }
+}
+
+impl<B> http_body::Body for LayerBody<B>
+where
+    B: http_body::Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match self.project().kind.project() {
+            LayerKindProj::Inner { body } => body.poll_frame(cx).map_err(Into::into),
+            LayerKindProj::Own { body } => body.poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.kind {
+            LayerKind::Inner { body } => body.is_end_stream(),
+            LayerKind::Own { body } => body.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.kind {
+            LayerKind::Inner { body } => body.size_hint(),
+            LayerKind::Own { body } => body.size_hint(),
+        }
+    }
+}

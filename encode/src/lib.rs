@@ -31,6 +31,6 @@ mod reply;
 pub mod transcode;
 pub mod with;
 
-pub use body::{Body, BoxError};
+pub use body::{Body, BoxError, LayerBody};
 pub use payload::{Payload, Serialized, StatusFixed};
 pub use reply::Reply;

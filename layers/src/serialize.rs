@@ -6,12 +6,11 @@ use std::task::{ready, Context, Poll};
 
 use bytes::Bytes;
 use http::{Method, Request, Response};
-use http_body::{Frame, SizeHint};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 use towerapi_encode::class::{internal_server_error, File, FileRequest, Json, ResponseClass};
-use towerapi_encode::{Body, BoxError, Payload, Serialized, StatusFixed};
+use towerapi_encode::{Body, BoxError, LayerBody, Payload, Serialized, StatusFixed};
 
 use crate::rules;
 
@@ -122,7 +121,7 @@ where
     ResBody: http_body::Body<Data = Bytes>,
     ResBody::Error: Into<BoxError>,
 {
-    type Response = Response<ResponseBody<ResBody>>;
+    type Response = Response<LayerBody<ResBody>>;
     type Error = S::Error;
     type Future = ResponseFuture<S::Future, C>;
 
@@ -174,7 +173,7 @@ where
     F: Future<Output = Result<Response<B>, E>>,
     C: ResponseClass,
 {
-    type Output = Result<Response<ResponseBody<B>>, E>;
+    type Output = Result<Response<LayerBody<B>>, E>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         loop {
@@ -195,11 +194,11 @@ where
                         self.as_mut().project().state.set(State::File { future });
                         continue;
                     }
-                    return Poll::Ready(Ok(res.map(ResponseBody::inner)));
+                    return Poll::Ready(Ok(res.map(LayerBody::inner)));
                 }
                 StateProj::File { future } => {
                     let res = ready!(future.as_mut().poll(cx));
-                    return Poll::Ready(Ok(res.map(ResponseBody::own)));
+                    return Poll::Ready(Ok(res.map(LayerBody::own)));
                 }
             }
         }
@@ -211,7 +210,7 @@ fn render<B, C: ResponseClass>(
     payload: &Payload,
     class: &C,
     head: bool,
-) -> Response<ResponseBody<B>> {
+) -> Response<LayerBody<B>> {
     let (mut parts, _empty) = res.into_parts();
     let rendered = match class.render(payload) {
         Ok(rendered) => rendered,
@@ -224,7 +223,7 @@ fn render<B, C: ResponseClass>(
                 cause = ?std::error::Error::source(&error).map(ToString::to_string),
                 "the response value could not be serialized"
             );
-            return internal_server_error().map(ResponseBody::own);
+            return internal_server_error().map(LayerBody::own);
         }
     };
     let (status, status_fixed) = match (payload.status(), payload.route_status()) {
@@ -242,87 +241,5 @@ fn render<B, C: ResponseClass>(
     } else {
         body
     };
-    Response::from_parts(parts, ResponseBody::full(body))
-}
-
-pin_project! {
-    /// The response body of [`SerializeResponse`]: the inner body untouched, or bytes of ours.
-    pub struct ResponseBody<B> {
-        #[pin]
-        kind: Kind<B>,
-    }
-}
-
-pin_project! {
-    #[project = KindProj]
-    enum Kind<B> {
-        Inner { #[pin] body: B },
-        Full { data: Option<Bytes> },
-        Own { #[pin] body: Body },
-    }
-}
-
-impl<B> ResponseBody<B> {
-    fn inner(body: B) -> Self {
-        Self {
-            kind: Kind::Inner { body },
-        }
-    }
-
-    fn full(data: Bytes) -> Self {
-        let data = (!data.is_empty()).then_some(data);
-        Self {
-            kind: Kind::Full { data },
-        }
-    }
-
-    fn own(body: Body) -> Self {
-        Self {
-            kind: Kind::Own { body },
-        }
-    }
-}
-
-impl<B> std::fmt::Debug for ResponseBody<B> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResponseBody").finish_non_exhaustive()
-    }
-}
-
-impl<B> http_body::Body for ResponseBody<B>
-where
-    B: http_body::Body<Data = Bytes>,
-    B::Error: Into<BoxError>,
-{
-    type Data = Bytes;
-    type Error = BoxError;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        match self.project().kind.project() {
-            KindProj::Inner { body } => body.poll_frame(cx).map_err(Into::into),
-            KindProj::Full { data } => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
-            KindProj::Own { body } => body.poll_frame(cx),
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        match &self.kind {
-            Kind::Inner { body } => body.is_end_stream(),
-            Kind::Full { data } => data.is_none(),
-            Kind::Own { body } => body.is_end_stream(),
-        }
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        match &self.kind {
-            Kind::Inner { body } => body.size_hint(),
-            Kind::Full { data } => {
-                SizeHint::with_exact(data.as_ref().map_or(0, |d| d.len() as u64))
-            }
-            Kind::Own { body } => body.size_hint(),
-        }
-    }
+    Response::from_parts(parts, LayerBody::own(Body::full(body)))
 }

@@ -16,7 +16,6 @@ use std::task::{ready, Context, Poll};
 
 use bytes::Bytes;
 use http::{Request, Response};
-use http_body::{Frame, SizeHint};
 use pin_project_lite::pin_project;
 use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
@@ -24,7 +23,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 use towerapi_encode::class::internal_server_error;
 use towerapi_encode::transcode::{Presence, Tokens};
-use towerapi_encode::{Body, Payload};
+use towerapi_encode::{LayerBody, Payload};
 
 use filter::{Ctx, Filtered};
 use paths::PathNode;
@@ -381,7 +380,7 @@ where
     M: Serialize + DeserializeOwned + Send + Sync + 'static,
     ResBody: http_body::Body<Data = Bytes>,
 {
-    type Response = Response<ModelBody<ResBody>>;
+    type Response = Response<LayerBody<ResBody>>;
     type Error = S::Error;
     type Future = ResponseFuture<S::Future, M>;
 
@@ -417,17 +416,17 @@ where
     F: Future<Output = Result<Response<B>, E>>,
     M: Serialize + DeserializeOwned + Send + Sync + 'static,
 {
-    type Output = Result<Response<ModelBody<B>>, E>;
+    type Output = Result<Response<LayerBody<B>>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let mut res = ready!(this.future.poll(cx))?;
         let config = this.config.take().expect("polled after completion");
         let Some(payload) = res.extensions_mut().get_mut::<Payload>() else {
-            return Poll::Ready(Ok(res.map(ModelBody::inner)));
+            return Poll::Ready(Ok(res.map(LayerBody::inner)));
         };
         match apply(&config, payload) {
-            Ok(()) => Poll::Ready(Ok(res.map(ModelBody::inner))),
+            Ok(()) => Poll::Ready(Ok(res.map(LayerBody::inner))),
             Err(error) => {
                 tracing::error!(
                     target: "towerapi::response_model",
@@ -442,7 +441,7 @@ where
                 }
                 let mut failed = internal_server_error();
                 failed.extensions_mut().insert(error);
-                Poll::Ready(Ok(failed.map(ModelBody::own)))
+                Poll::Ready(Ok(failed.map(LayerBody::own)))
             }
         }
     }
@@ -596,72 +595,3 @@ impl fmt::Display for ResponseValidationError {
 }
 
 impl std::error::Error for ResponseValidationError {}
-
-pin_project! {
-    /// The response body of [`ResponseModel`]: the inner body, or the 500's.
-    pub struct ModelBody<B> {
-        #[pin]
-        kind: Kind<B>,
-    }
-}
-
-pin_project! {
-    #[project = KindProj]
-    enum Kind<B> {
-        Inner { #[pin] body: B },
-        Own { #[pin] body: Body },
-    }
-}
-
-impl<B> ModelBody<B> {
-    fn inner(body: B) -> Self {
-        Self {
-            kind: Kind::Inner { body },
-        }
-    }
-
-    fn own(body: Body) -> Self {
-        Self {
-            kind: Kind::Own { body },
-        }
-    }
-}
-
-impl<B> fmt::Debug for ModelBody<B> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ModelBody").finish_non_exhaustive()
-    }
-}
-
-impl<B> http_body::Body for ModelBody<B>
-where
-    B: http_body::Body<Data = Bytes>,
-    B::Error: Into<towerapi_encode::BoxError>,
-{
-    type Data = Bytes;
-    type Error = towerapi_encode::BoxError;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        match self.project().kind.project() {
-            KindProj::Inner { body } => body.poll_frame(cx).map_err(Into::into),
-            KindProj::Own { body } => body.poll_frame(cx),
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        match &self.kind {
-            Kind::Inner { body } => body.is_end_stream(),
-            Kind::Own { body } => body.is_end_stream(),
-        }
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        match &self.kind {
-            Kind::Inner { body } => body.size_hint(),
-            Kind::Own { body } => body.size_hint(),
-        }
-    }
-}
