@@ -10,7 +10,10 @@ use axum::routing::post;
 use http::{Request, Response};
 use serde_json::json;
 use tower::service_fn;
-use towerapi::auth::form::{parse_password_form, parse_password_form_strict, FormConfig, OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict};
+use towerapi::auth::form::{
+    parse_password_form, parse_password_form_strict, FormConfig, OAuth2PasswordRequestForm,
+    OAuth2PasswordRequestFormStrict,
+};
 use towerapi::prelude::*;
 
 use common::{send_body, serve_axum, serve_hyper, Server};
@@ -21,8 +24,14 @@ fn echo(f: OAuth2PasswordRequestForm) -> serde_json::Value {
 
 fn axum_app() -> axum::Router {
     axum::Router::new()
-        .route("/token/form-echo", post(|f: OAuth2PasswordRequestForm| async move { Reply::new(echo(f)) }))
-        .route("/token/strict-echo", post(|f: OAuth2PasswordRequestFormStrict| async move { Reply::new(echo(f.into())) }))
+        .route(
+            "/token/form-echo",
+            post(|f: OAuth2PasswordRequestForm| async move { Reply::new(echo(f)) }),
+        )
+        .route(
+            "/token/strict-echo",
+            post(|f: OAuth2PasswordRequestFormStrict| async move { Reply::new(echo(f.into())) }),
+        )
         .layer(SerializeLayer::json())
 }
 
@@ -44,14 +53,38 @@ async fn hyper_route(req: Request<hyper::body::Incoming>) -> Result<Response<Bod
 const FORM: &str = "application/x-www-form-urlencoded";
 const MISSING_BOTH: &str = r#"{"detail":[{"type":"missing","loc":["body","username"],"msg":"Field required","input":null},{"type":"missing","loc":["body","password"],"msg":"Field required","input":null}]}"#;
 
-struct Row(&'static str, Option<&'static str>, &'static [u8], u16, &'static str);
+struct Row(
+    &'static str,
+    Option<&'static str>,
+    &'static [u8],
+    u16,
+    &'static str,
+);
 
 const BOUNDARY_BODY: &[u8] = b"--XyZ\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nalice\r\n--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nsecret\r\n--XyZ\r\nContent-Disposition: form-data; name=\"scope\"\r\n\r\nitems:read me\r\n--XyZ--\r\n";
 
 const ROWS: &[Row] = &[
-    Row("/token/form-echo", Some(FORM), b"username=alice&password=secret", 200, r#"{"client_id":null,"client_secret":null,"grant_type":null,"password":"secret","scopes":[],"username":"alice"}"#),
-    Row("/token/form-echo", Some(FORM), b"username=alice&password=secret&scope=items:read", 200, r#"{"client_id":null,"client_secret":null,"grant_type":null,"password":"secret","scopes":["items:read"],"username":"alice"}"#),
-    Row("/token/form-echo", Some(FORM), b"grant_type=password&username=alice&password=secret", 200, r#"{"client_id":null,"client_secret":null,"grant_type":"password","password":"secret","scopes":[],"username":"alice"}"#),
+    Row(
+        "/token/form-echo",
+        Some(FORM),
+        b"username=alice&password=secret",
+        200,
+        r#"{"client_id":null,"client_secret":null,"grant_type":null,"password":"secret","scopes":[],"username":"alice"}"#,
+    ),
+    Row(
+        "/token/form-echo",
+        Some(FORM),
+        b"username=alice&password=secret&scope=items:read",
+        200,
+        r#"{"client_id":null,"client_secret":null,"grant_type":null,"password":"secret","scopes":["items:read"],"username":"alice"}"#,
+    ),
+    Row(
+        "/token/form-echo",
+        Some(FORM),
+        b"grant_type=password&username=alice&password=secret",
+        200,
+        r#"{"client_id":null,"client_secret":null,"grant_type":"password","password":"secret","scopes":[],"username":"alice"}"#,
+    ),
     Row(
         "/token/form-echo",
         Some(FORM),
@@ -59,20 +92,92 @@ const ROWS: &[Row] = &[
         422,
         r#"{"detail":[{"type":"string_pattern_mismatch","loc":["body","grant_type"],"msg":"String should match pattern '^password$'","input":"client_credentials","ctx":{"pattern":"^password$"}}]}"#,
     ),
-    Row("/token/form-echo", Some(FORM), b"username=alice", 422, r#"{"detail":[{"type":"missing","loc":["body","password"],"msg":"Field required","input":null}]}"#),
-    Row("/token/form-echo", Some(FORM), b"username=&password=secret", 422, r#"{"detail":[{"type":"missing","loc":["body","username"],"msg":"Field required","input":null}]}"#),
+    Row(
+        "/token/form-echo",
+        Some(FORM),
+        b"username=alice",
+        422,
+        r#"{"detail":[{"type":"missing","loc":["body","password"],"msg":"Field required","input":null}]}"#,
+    ),
+    Row(
+        "/token/form-echo",
+        Some(FORM),
+        b"username=&password=secret",
+        422,
+        r#"{"detail":[{"type":"missing","loc":["body","username"],"msg":"Field required","input":null}]}"#,
+    ),
     Row("/token/form-echo", Some(FORM), b"", 422, MISSING_BOTH),
     Row("/token/form-echo", None, b"", 422, MISSING_BOTH),
-    Row("/token/form-echo", Some("application/json"), br#"{"username":"alice","password":"secret"}"#, 422, MISSING_BOTH),
-    Row("/token/form-echo", Some("text/plain"), b"username=alice&password=secret", 422, MISSING_BOTH),
-    Row("/token/form-echo", None, b"username=alice&password=secret", 422, MISSING_BOTH),
-    Row("/token/form-echo", Some("multipart/form-data; boundary=XyZ"), BOUNDARY_BODY, 200, r#"{"client_id":null,"client_secret":null,"grant_type":null,"password":"secret","scopes":["items:read","me"],"username":"alice"}"#),
-    Row("/token/form-echo", Some("application/x-www-form-urlencoded; charset=utf-8"), b"username=alice&password=secret", 200, r#"{"client_id":null,"client_secret":null,"grant_type":null,"password":"secret","scopes":[],"username":"alice"}"#),
-    Row("/token/form-echo", Some(FORM), b"username=mallory&username=alice&password=secret", 200, r#"{"client_id":null,"client_secret":null,"grant_type":null,"password":"secret","scopes":[],"username":"alice"}"#),
-    Row("/token/form-echo", Some(FORM), b"username=alice&password=secret&scope=++a+++b%09c+", 200, r#"{"client_id":null,"client_secret":null,"grant_type":null,"password":"secret","scopes":["a","b","c"],"username":"alice"}"#),
-    Row("/token/form-echo", Some(FORM), b"username=alice&password=secret&client_id=cid&client_secret=cs", 200, r#"{"client_id":"cid","client_secret":"cs","grant_type":null,"password":"secret","scopes":[],"username":"alice"}"#),
-    Row("/token/strict-echo", Some(FORM), b"username=alice&password=secret", 422, r#"{"detail":[{"type":"missing","loc":["body","grant_type"],"msg":"Field required","input":null}]}"#),
-    Row("/token/strict-echo", Some(FORM), b"grant_type=password&username=alice&password=secret", 200, r#"{"client_id":null,"client_secret":null,"grant_type":"password","password":"secret","scopes":[],"username":"alice"}"#),
+    Row(
+        "/token/form-echo",
+        Some("application/json"),
+        br#"{"username":"alice","password":"secret"}"#,
+        422,
+        MISSING_BOTH,
+    ),
+    Row(
+        "/token/form-echo",
+        Some("text/plain"),
+        b"username=alice&password=secret",
+        422,
+        MISSING_BOTH,
+    ),
+    Row(
+        "/token/form-echo",
+        None,
+        b"username=alice&password=secret",
+        422,
+        MISSING_BOTH,
+    ),
+    Row(
+        "/token/form-echo",
+        Some("multipart/form-data; boundary=XyZ"),
+        BOUNDARY_BODY,
+        200,
+        r#"{"client_id":null,"client_secret":null,"grant_type":null,"password":"secret","scopes":["items:read","me"],"username":"alice"}"#,
+    ),
+    Row(
+        "/token/form-echo",
+        Some("application/x-www-form-urlencoded; charset=utf-8"),
+        b"username=alice&password=secret",
+        200,
+        r#"{"client_id":null,"client_secret":null,"grant_type":null,"password":"secret","scopes":[],"username":"alice"}"#,
+    ),
+    Row(
+        "/token/form-echo",
+        Some(FORM),
+        b"username=mallory&username=alice&password=secret",
+        200,
+        r#"{"client_id":null,"client_secret":null,"grant_type":null,"password":"secret","scopes":[],"username":"alice"}"#,
+    ),
+    Row(
+        "/token/form-echo",
+        Some(FORM),
+        b"username=alice&password=secret&scope=++a+++b%09c+",
+        200,
+        r#"{"client_id":null,"client_secret":null,"grant_type":null,"password":"secret","scopes":["a","b","c"],"username":"alice"}"#,
+    ),
+    Row(
+        "/token/form-echo",
+        Some(FORM),
+        b"username=alice&password=secret&client_id=cid&client_secret=cs",
+        200,
+        r#"{"client_id":"cid","client_secret":"cs","grant_type":null,"password":"secret","scopes":[],"username":"alice"}"#,
+    ),
+    Row(
+        "/token/strict-echo",
+        Some(FORM),
+        b"username=alice&password=secret",
+        422,
+        r#"{"detail":[{"type":"missing","loc":["body","grant_type"],"msg":"Field required","input":null}]}"#,
+    ),
+    Row(
+        "/token/strict-echo",
+        Some(FORM),
+        b"grant_type=password&username=alice&password=secret",
+        200,
+        r#"{"client_id":null,"client_secret":null,"grant_type":"password","password":"secret","scopes":[],"username":"alice"}"#,
+    ),
 ];
 
 async fn check(server: &Server, name: &str) {
@@ -81,17 +186,43 @@ async fn check(server: &Server, name: &str) {
         let headers: Vec<(&str, &str)> = ct.iter().map(|c| ("content-type", *c)).collect();
         let w = send_body(server.addr, "POST", path, &headers, body).await;
         let len = want.len().to_string();
-        if w.status != *status || w.body != want.as_bytes() || w.header("content-type") != Some("application/json") || w.header("content-length") != Some(len.as_str()) {
-            failures.push(format!("{name} {path} {ct:?} {}: want {status} {want}\n  got {} {:?} {}", String::from_utf8_lossy(body), w.status, w.stable_headers(), String::from_utf8_lossy(&w.body)));
+        if w.status != *status
+            || w.body != want.as_bytes()
+            || w.header("content-type") != Some("application/json")
+            || w.header("content-length") != Some(len.as_str())
+        {
+            failures.push(format!(
+                "{name} {path} {ct:?} {}: want {status} {want}\n  got {} {:?} {}",
+                String::from_utf8_lossy(body),
+                w.status,
+                w.stable_headers(),
+                String::from_utf8_lossy(&w.body)
+            ));
         }
     }
     // Over the 64 KiB limit: 413.
     let big = format!("username=alice&password={}", "x".repeat(64 * 1024));
-    let w = send_body(server.addr, "POST", "/token/form-echo", &[("content-type", FORM)], big.as_bytes()).await;
+    let w = send_body(
+        server.addr,
+        "POST",
+        "/token/form-echo",
+        &[("content-type", FORM)],
+        big.as_bytes(),
+    )
+    .await;
     if w.status != 413 || w.body != br#"{"detail":"Request body too large"}"# {
-        failures.push(format!("{name} 413: got {} {}", w.status, String::from_utf8_lossy(&w.body)));
+        failures.push(format!(
+            "{name} 413: got {} {}",
+            w.status,
+            String::from_utf8_lossy(&w.body)
+        ));
     }
-    assert!(failures.is_empty(), "{} rows differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} rows differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[tokio::test]

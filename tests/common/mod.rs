@@ -204,8 +204,18 @@ pub async fn send_bytes(
 }
 
 /// Sends one request with a body (`content-length` set), `Connection: close`.
-pub async fn send_body(addr: SocketAddr, method: &str, path: &str, extra_headers: &[(&str, &str)], body: &[u8]) -> Wire {
-    let mut req = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-length: {}\r\n", body.len()).into_bytes();
+pub async fn send_body(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    extra_headers: &[(&str, &str)],
+    body: &[u8],
+) -> Wire {
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-length: {}\r\n",
+        body.len()
+    )
+    .into_bytes();
     for (n, v) in extra_headers {
         req.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
     }
