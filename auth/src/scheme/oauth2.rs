@@ -43,6 +43,37 @@ pub struct OAuthFlows {
     pub authorization_code: Option<OAuthFlow>,
 }
 
+/// The builders of a bearer scheme's single flow.
+macro_rules! flow_builders {
+    ($ty:ty) => {
+        impl $ty {
+            /// The scopes and their descriptions (for the OpenAPI document).
+            #[must_use]
+            pub fn scopes<I, K, V>(mut self, list: I) -> Self
+            where
+                I: IntoIterator<Item = (K, V)>,
+                K: Into<String>,
+                V: Into<String>,
+            {
+                self.flow.scopes = scopes(list);
+                self
+            }
+
+            /// The refresh URL (for the OpenAPI document).
+            #[must_use]
+            pub fn refresh_url(mut self, url: impl Into<String>) -> Self {
+                self.flow.refresh_url = Some(url.into());
+                self
+            }
+
+            /// The flow as configured.
+            pub fn flow(&self) -> &OAuthFlow {
+                &self.flow
+            }
+        }
+    };
+}
+
 fn scopes<I, K, V>(scopes: I) -> Vec<(String, String)>
 where
     I: IntoIterator<Item = (K, V)>,
@@ -77,33 +108,10 @@ impl OAuth2PasswordBearer {
             },
         }
     }
-
-    /// The scopes and their descriptions (for the OpenAPI document).
-    #[must_use]
-    pub fn scopes<I, K, V>(mut self, list: I) -> Self
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: Into<String>,
-        V: Into<String>,
-    {
-        self.flow.scopes = scopes(list);
-        self
-    }
-
-    /// The refresh URL (for the OpenAPI document).
-    #[must_use]
-    pub fn refresh_url(mut self, url: impl Into<String>) -> Self {
-        self.flow.refresh_url = Some(url.into());
-        self
-    }
-
-    /// The flow as configured.
-    pub fn flow(&self) -> &OAuthFlow {
-        &self.flow
-    }
 }
 
 common_builders!(OAuth2PasswordBearer);
+flow_builders!(OAuth2PasswordBearer);
 
 impl Scheme for OAuth2PasswordBearer {
     type Credentials = BearerToken;
@@ -141,33 +149,10 @@ impl OAuth2AuthorizationCodeBearer {
             },
         }
     }
-
-    /// The scopes and their descriptions.
-    #[must_use]
-    pub fn scopes<I, K, V>(mut self, list: I) -> Self
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: Into<String>,
-        V: Into<String>,
-    {
-        self.flow.scopes = scopes(list);
-        self
-    }
-
-    /// The refresh URL.
-    #[must_use]
-    pub fn refresh_url(mut self, url: impl Into<String>) -> Self {
-        self.flow.refresh_url = Some(url.into());
-        self
-    }
-
-    /// The flow as configured.
-    pub fn flow(&self) -> &OAuthFlow {
-        &self.flow
-    }
 }
 
 common_builders!(OAuth2AuthorizationCodeBearer);
+flow_builders!(OAuth2AuthorizationCodeBearer);
 
 impl Scheme for OAuth2AuthorizationCodeBearer {
     type Credentials = BearerToken;
