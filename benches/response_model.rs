@@ -7,6 +7,8 @@
 //! - `layer: same type`, `layer: From<Row>`, `layer: generic`: a response through the layer,
 //!   minus `bare inner` (the handler's part), is the layer's cost.
 //! - `transcode`: the generic path's work alone (record the row, read the model).
+//! - `layer: generic (Value)`: the payload is a `serde_json::Value` (FastAPI's dict), read into
+//!   the model directly, against `serde_json::to_vec` of that Value.
 //! - `naive Value round trip`: `from_value(to_value(row))`, and `JSON text round trip`:
 //!   `from_slice(to_vec(row))`, for the record.
 #![allow(missing_docs, clippy::unwrap_used)]
@@ -187,6 +189,24 @@ fn bench(c: &mut Criterion) {
     // Generic: the same row, read through tokens.
     let mut svc = ResponseModelLayer::<OrderOut>::new().layer(owned);
     g.bench_function("layer: generic", |b| {
+        b.iter(|| black_box(now(svc.call(Request::new(()))).unwrap()))
+    });
+
+    // A JSON-like payload (FastAPI's dict from a store): a `serde_json::Value` with the row's keys.
+    let json = serde_json::to_value(row()).unwrap();
+    g.bench_function("serde_json::to_vec(Value row)", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&json)).unwrap())
+    });
+    let j = json.clone();
+    let owned_json = service_fn(move |_r: Request<()>| {
+        std::future::ready(Ok::<_, Infallible>(Reply::new(j.clone()).into_response()))
+    });
+    let mut bare = owned_json.clone();
+    g.bench_function("bare inner (owned Value)", |b| {
+        b.iter(|| black_box(now(bare.call(Request::new(()))).unwrap()))
+    });
+    let mut svc = ResponseModelLayer::<OrderOut>::new().layer(owned_json);
+    g.bench_function("layer: generic (Value)", |b| {
         b.iter(|| black_box(now(svc.call(Request::new(()))).unwrap()))
     });
     g.finish();

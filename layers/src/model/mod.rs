@@ -447,6 +447,19 @@ where
     }
 }
 
+/// The keys of every object of a JSON value (for "exclude unset").
+fn presence_of(value: &serde_json::Value) -> Presence {
+    match value {
+        serde_json::Value::Object(map) => Presence::Map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), presence_of(v)))
+                .collect(),
+        ),
+        serde_json::Value::Array(items) => Presence::Seq(items.iter().map(presence_of).collect()),
+        _ => Presence::Leaf,
+    }
+}
+
 /// The model's value, written with the output options.
 struct Output<M> {
     value: Arc<M>,
@@ -506,25 +519,43 @@ where
         match payload.downcast_arc::<M>() {
             Some(value) => (value, None),
             None => {
-                let (value, presence) = Tokens::with_reused(|tokens| {
-                    payload.record_tokens(tokens).map_err(|e| {
-                        ResponseValidationError::new::<M>(
-                            payload_type,
-                            String::new(),
-                            e.to_string(),
+                let (value, presence) =
+                    if let Some(json) = payload.downcast_ref::<serde_json::Value>() {
+                        // A JSON-like payload (FastAPI's dict) is a tree already: read the model from it.
+                        let value: M = M::deserialize(json).or_else(|_| {
+                            serde_path_to_error::deserialize(json).map_err(|e| {
+                                ResponseValidationError::new::<M>(
+                                    payload_type,
+                                    e.path().to_string(),
+                                    e.inner().to_string(),
+                                )
+                            })
+                        })?;
+                        (
+                            value,
+                            (filters && config.options.exclude_unset).then(|| presence_of(json)),
                         )
-                    })?;
-                    let value: M = tokens.deserialize().map_err(|e| {
-                        ResponseValidationError::new::<M>(
-                            payload_type,
-                            e.path().to_string(),
-                            e.inner().to_string(),
-                        )
-                    })?;
-                    let presence =
-                        (filters && config.options.exclude_unset).then(|| tokens.presence());
-                    Ok::<_, ResponseValidationError>((value, presence))
-                })?;
+                    } else {
+                        Tokens::with_reused(|tokens| {
+                            payload.record_tokens(tokens).map_err(|e| {
+                                ResponseValidationError::new::<M>(
+                                    payload_type,
+                                    String::new(),
+                                    e.to_string(),
+                                )
+                            })?;
+                            let value: M = tokens.deserialize().map_err(|e| {
+                                ResponseValidationError::new::<M>(
+                                    payload_type,
+                                    e.path().to_string(),
+                                    e.inner().to_string(),
+                                )
+                            })?;
+                            let presence = (filters && config.options.exclude_unset)
+                                .then(|| tokens.presence());
+                            Ok::<_, ResponseValidationError>((value, presence))
+                        })?
+                    };
                 if !filters {
                     payload.replace(value);
                     return Ok(());
