@@ -1191,3 +1191,65 @@ async fn axum_rows() {
 async fn hyper_rows() {
     check(&serve_hyper(hyper_app()).await, "hyper").await;
 }
+
+/// FastAPI's error precedence (`POST /auth/order`): the security layer answers before the
+/// handler's query and body extractors run, so a request without credentials is a 401 whatever
+/// its input. (FastAPI parses a JSON body before its dependencies and answers a malformed one
+/// with 422; here request validation is axum's, after authentication.)
+#[tokio::test]
+async fn security_answers_before_request_validation() {
+    use axum::extract::Query;
+    use axum::routing::post;
+    #[derive(serde::Deserialize)]
+    struct N {
+        #[allow(dead_code)]
+        n: i64,
+    }
+    let app = axum::Router::new()
+        .route(
+            "/auth/order",
+            post(
+                |c: HttpAuthorizationCredentials,
+                 Query(_q): Query<N>,
+                 axum::Json(item): axum::Json<serde_json::Value>| async move {
+                    Reply::new(json!({"credentials": c.credentials, "item": item}))
+                },
+            )
+            .layer(AuthLayer::new(http_bearer())),
+        )
+        .layer(SerializeLayer::json());
+    let server = serve_axum(app).await;
+    for (path, headers, body) in [
+        ("/auth/order", vec![], &b""[..]),
+        (
+            "/auth/order?n=1",
+            vec![("content-type", "application/json")],
+            &br#"{"name":"Foo","price":1.5}"#[..],
+        ),
+    ] {
+        let w = common::send_body(server.addr, "POST", path, &headers, body).await;
+        assert_eq!(
+            (w.status, w.header("www-authenticate")),
+            (401, Some("Bearer"))
+        );
+        assert_eq!(w.body, NA.as_bytes());
+    }
+    let w = common::send_body(
+        server.addr,
+        "POST",
+        "/auth/order?n=1",
+        &[
+            ("authorization", "Bearer abc"),
+            ("content-type", "application/json"),
+        ],
+        br#"{"name":"Foo"}"#,
+    )
+    .await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (
+            200,
+            br#"{"credentials":"abc","item":{"name":"Foo"}}"#.as_slice()
+        )
+    );
+}
