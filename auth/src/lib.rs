@@ -39,6 +39,8 @@ mod error;
 #[cfg(feature = "axum")]
 mod extract;
 pub mod form;
+#[cfg(any(feature = "jwt-aws-lc-rs", feature = "jwt-rust-crypto"))]
+pub mod jwt;
 mod layer;
 mod parse;
 pub mod scheme;

@@ -404,3 +404,77 @@ fn invalid_configuration_is_an_error_not_a_panic() {
     let err = AuthError::unauthorized("x").with_challenge("bad\nvalue");
     assert!(err.challenges().is_empty());
 }
+
+#[cfg(any(feature = "jwt-aws-lc-rs", feature = "jwt-rust-crypto"))]
+#[tokio::test]
+async fn jwt_verifier_behind_a_password_bearer() {
+    use crate::jwt::{Claims, JwtIssuer, JwtVerifier};
+
+    let verifier = JwtVerifier::<serde_json::Value>::hs256(b"oracle-secret");
+    let svc = tower::ServiceBuilder::new()
+        .layer(ScopesLayer::new(["items:read"]))
+        .layer(AuthLayer::new(OAuth2PasswordBearer::new("token")).verify_with(verifier))
+        .service(service_fn(|req: Request<()>| async move {
+            let c = req
+                .extensions()
+                .get::<Principal<Claims>>()
+                .cloned()
+                .unwrap()
+                .0;
+            Ok::<_, Infallible>(Response::new(Body::full(format!(
+                "{:?} {:?}",
+                c.sub, c.scopes
+            ))))
+        }));
+    let token = JwtIssuer::hs256(b"oracle-secret")
+        .issue_at(
+            &serde_json::json!({"sub": "alice", "scopes": ["items:read"]}),
+            4_102_444_800,
+        )
+        .unwrap();
+    let res = svc
+        .clone()
+        .oneshot(basic_req(&format!("Bearer {token}")))
+        .await
+        .unwrap();
+    assert_eq!(
+        read(res).await,
+        (
+            StatusCode::OK,
+            vec![],
+            "Some(\"alice\") [\"items:read\"]".to_owned()
+        )
+    );
+    // FastAPI's /me rows: `Bearer` alone, an expired token, garbage: 401 with the route's scope.
+    let expired = JwtIssuer::hs256(b"oracle-secret")
+        .issue_at(&serde_json::json!({"sub": "alice"}), 946_684_800)
+        .unwrap();
+    for value in [
+        "Bearer".to_owned(),
+        format!("Bearer {expired}"),
+        "Bearer not-a-jwt".to_owned(),
+        "Bearer aaa.bbb.ccc".to_owned(),
+    ] {
+        let res = svc.clone().oneshot(basic_req(&value)).await.unwrap();
+        let body = r#"{"detail":"Could not validate credentials"}"#;
+        assert_eq!(
+            read(res).await,
+            (
+                StatusCode::UNAUTHORIZED,
+                json_headers(body.len(), &["Bearer scope=\"items:read\""]),
+                body.to_owned()
+            ),
+            "{value}"
+        );
+    }
+    // No header: the scheme's answer, without scope.
+    let res = svc.oneshot(Request::new(())).await.unwrap();
+    assert_eq!(
+        read(res).await,
+        (
+            StatusCode::UNAUTHORIZED,
+            json_headers(30, &["Bearer"]),
+            r#"{"detail":"Not authenticated"}"#.to_owned()
+        )
+    );
+}

@@ -1,0 +1,886 @@
+//! JWT verification and issuing on `jsonwebtoken`: FastAPI's OAuth2-with-JWT recipe, with safer
+//! defaults.
+//!
+//! [`JwtVerifier`] checks a token's signature with keys the server chose (by `kid`), against an
+//! algorithm allow-list the server set (never the token's say), then the time claims: `exp`
+//! required, `nbf` and an `iat` in the future rejected, leeway 0 by default; `iss` and `aud` when
+//! configured, and a token carrying `aud` when none is configured rejected, as PyJWT does. It
+//! reads the scopes from the claim in use (`scope`, `scp` or FastAPI's `scopes`) and your own
+//! claims type beside the standard ones. As a [`Verify`](crate::Verify) of [`BearerToken`] it
+//! plugs into an [`AuthLayer`](crate::AuthLayer): an invalid token is FastAPI's
+//! `401 {"detail":"Could not validate credentials"}` with `WWW-Authenticate: Bearer` (and the
+//! scopes the request requires so far, `Bearer scope="..."`).
+//!
+//! [`JwtIssuer`] signs claims with an expiry, for a `/token` endpoint.
+//!
+//! # Example
+//! ```
+//! use towerapi_auth::jwt::{JwtIssuer, JwtVerifier};
+//!
+//! let issuer = JwtIssuer::hs256(b"oracle-secret");
+//! let token = issuer.issue_at(&serde_json::json!({"sub": "alice", "scopes": ["items:read"]}), 4102444800).unwrap();
+//! let claims = JwtVerifier::<serde_json::Value>::hs256(b"oracle-secret").verify(&token).unwrap();
+//! assert_eq!(claims.sub.as_deref(), Some("alice"));
+//! assert_eq!(claims.scopes, ["items:read"]);
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use http::request::Parts;
+pub use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+use jsonwebtoken::{Header, Validation};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::{AuthError, BearerToken, SecurityScopes, Verify};
+
+/// Makes the backend of the enabled feature the process's `jsonwebtoken` provider, unless one is
+/// installed already (with both features on, aws-lc-rs). Without this, `jsonwebtoken` panics on
+/// first use when both backends are compiled in.
+fn ensure_provider() {
+    #[cfg(feature = "jwt-aws-lc-rs")]
+    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+    #[cfg(all(feature = "jwt-rust-crypto", not(feature = "jwt-aws-lc-rs")))]
+    let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+}
+
+/// Which claim holds the scopes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ScopesClaim {
+    /// `scopes`: a list of strings (FastAPI's tutorial). A string there is invalid, as FastAPI's
+    /// `TokenData` validation fails on it.
+    #[default]
+    Scopes,
+    /// `scope`: one space-separated string (RFC 9068, RFC 8693).
+    Scope,
+    /// `scp`: a list of strings, or one space-separated string (Azure AD, Okta).
+    Scp,
+}
+
+/// The verified claims: the standard ones, the scopes, and yours.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claims<C = serde_json::Value> {
+    /// `sub`, when it is a string (a non-string `sub` is invalid, as PyJWT says).
+    pub sub: Option<String>,
+    /// The scopes, from the configured claim.
+    pub scopes: Vec<String>,
+    /// `exp`.
+    pub exp: Option<u64>,
+    /// `iss`.
+    pub iss: Option<String>,
+    /// `kid` of the key that verified the token.
+    pub kid: Option<String>,
+    /// All the claims, as your type.
+    pub custom: C,
+}
+
+/// Why a token was refused. The client only ever sees `Could not validate credentials`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JwtError {
+    kind: JwtErrorKind,
+    message: String,
+}
+
+/// The kind of a [`JwtError`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JwtErrorKind {
+    /// Not a JWT, or its parts do not decode.
+    Malformed,
+    /// Longer than the verifier accepts.
+    TooLong,
+    /// Signed with an algorithm not on the allow-list (`none` included).
+    Algorithm,
+    /// A `kid` not in the key set, or no key for the algorithm.
+    UnknownKey,
+    /// The signature does not match.
+    Signature,
+    /// Expired, not yet valid, issued in the future, or `exp` missing.
+    Time,
+    /// `aud` or `iss` not as configured.
+    Audience,
+    /// The claims do not have the expected shape (scopes, `sub`, your type).
+    Claims,
+}
+
+impl JwtError {
+    fn new(kind: JwtErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> JwtErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for JwtError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid token ({:?}): {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for JwtError {}
+
+fn from_jwt(e: &jsonwebtoken::errors::Error) -> JwtError {
+    use jsonwebtoken::errors::ErrorKind as K;
+    let kind = match e.kind() {
+        K::InvalidSignature => JwtErrorKind::Signature,
+        K::InvalidAlgorithm | K::InvalidAlgorithmName => JwtErrorKind::Algorithm,
+        K::ExpiredSignature | K::ImmatureSignature | K::MissingRequiredClaim(_) => {
+            JwtErrorKind::Time
+        }
+        K::InvalidAudience | K::InvalidIssuer | K::InvalidSubject => JwtErrorKind::Audience,
+        K::InvalidKeyFormat | K::InvalidRsaKey(_) | K::InvalidEcdsaKey => JwtErrorKind::UnknownKey,
+        K::Json(_) => JwtErrorKind::Claims,
+        _ => JwtErrorKind::Malformed,
+    };
+    JwtError::new(kind, e.to_string())
+}
+
+struct Key {
+    key: DecodingKey,
+    algorithms: Vec<Algorithm>,
+}
+
+struct Config {
+    keys_by_kid: HashMap<String, Key>,
+    keys: Vec<Key>,
+    algorithms: Vec<Algorithm>,
+    leeway: u64,
+    require_exp: bool,
+    issuer: Option<Vec<String>>,
+    audience: Option<Vec<String>>,
+    scopes_claim: ScopesClaim,
+    max_len: usize,
+}
+
+/// Verifies JWTs (see the [module](self)). Cheap to clone.
+pub struct JwtVerifier<C = serde_json::Value> {
+    config: Arc<Config>,
+    _claims: PhantomData<fn() -> C>,
+}
+
+impl<C> Clone for JwtVerifier<C> {
+    fn clone(&self) -> Self {
+        Self {
+            config: self.config.clone(),
+            _claims: PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for JwtVerifier<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JwtVerifier")
+            .field("algorithms", &self.config.algorithms)
+            .field("kids", &self.config.keys_by_kid.keys().collect::<Vec<_>>())
+            .field("keys", &self.config.keys.len())
+            .field("leeway", &self.config.leeway)
+            .field("require_exp", &self.config.require_exp)
+            .field("issuer", &self.config.issuer)
+            .field("audience", &self.config.audience)
+            .field("scopes_claim", &self.config.scopes_claim)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: DeserializeOwned> JwtVerifier<C> {
+    /// A verifier with no key yet; add keys with [`key`](Self::key) and
+    /// [`key_with_kid`](Self::key_with_kid).
+    pub fn new() -> Self {
+        ensure_provider();
+        Self {
+            config: Arc::new(Config {
+                keys_by_kid: HashMap::new(),
+                keys: Vec::new(),
+                algorithms: Vec::new(),
+                leeway: 0,
+                require_exp: true,
+                issuer: None,
+                audience: None,
+                scopes_claim: ScopesClaim::default(),
+                max_len: 8 * 1024,
+            }),
+            _claims: PhantomData,
+        }
+    }
+
+    /// HS256 with a shared secret (FastAPI's tutorial).
+    pub fn hs256(secret: &[u8]) -> Self {
+        Self::new().key(DecodingKey::from_secret(secret), [Algorithm::HS256])
+    }
+
+    fn edit(mut self, f: impl FnOnce(&mut Config)) -> Self {
+        match Arc::get_mut(&mut self.config) {
+            Some(c) => f(c),
+            None => {
+                tracing::error!(target: "towerapi::auth", "JwtVerifier configured after being cloned; the change is ignored");
+            }
+        }
+        self
+    }
+
+    /// A key for tokens without a `kid`, for these algorithms (which join the allow-list).
+    #[must_use]
+    pub fn key(self, key: DecodingKey, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        let algorithms: Vec<Algorithm> = algorithms.into_iter().collect();
+        self.edit(|c| {
+            for a in &algorithms {
+                if !c.algorithms.contains(a) {
+                    c.algorithms.push(*a);
+                }
+            }
+            c.keys.push(Key { key, algorithms });
+        })
+    }
+
+    /// A key for tokens whose header names this `kid`.
+    #[must_use]
+    pub fn key_with_kid(
+        self,
+        kid: impl Into<String>,
+        key: DecodingKey,
+        algorithms: impl IntoIterator<Item = Algorithm>,
+    ) -> Self {
+        let algorithms: Vec<Algorithm> = algorithms.into_iter().collect();
+        let kid = kid.into();
+        self.edit(|c| {
+            for a in &algorithms {
+                if !c.algorithms.contains(a) {
+                    c.algorithms.push(*a);
+                }
+            }
+            c.keys_by_kid.insert(kid, Key { key, algorithms });
+        })
+    }
+
+    /// Seconds of clock skew allowed on `exp`, `nbf` and `iat` (default 0).
+    #[must_use]
+    pub fn leeway(self, seconds: u64) -> Self {
+        self.edit(|c| c.leeway = seconds)
+    }
+
+    /// Whether `exp` is required (default `true`: a token that never expires is refused).
+    #[must_use]
+    pub fn require_exp(self, require: bool) -> Self {
+        self.edit(|c| c.require_exp = require)
+    }
+
+    /// The accepted issuers.
+    #[must_use]
+    pub fn issuer<I: IntoIterator<Item = S>, S: Into<String>>(self, issuers: I) -> Self {
+        let list = issuers.into_iter().map(Into::into).collect();
+        self.edit(|c| c.issuer = Some(list))
+    }
+
+    /// The accepted audiences. Without any, a token carrying `aud` is refused.
+    #[must_use]
+    pub fn audience<I: IntoIterator<Item = S>, S: Into<String>>(self, audiences: I) -> Self {
+        let list = audiences.into_iter().map(Into::into).collect();
+        self.edit(|c| c.audience = Some(list))
+    }
+
+    /// The claim that holds the scopes (default FastAPI's `scopes`).
+    #[must_use]
+    pub fn scopes_claim(self, claim: ScopesClaim) -> Self {
+        self.edit(|c| c.scopes_claim = claim)
+    }
+
+    /// The longest token accepted, in bytes (default 8 KiB); longer ones are refused before any
+    /// decoding.
+    #[must_use]
+    pub fn max_token_len(self, bytes: usize) -> Self {
+        self.edit(|c| c.max_len = bytes)
+    }
+
+    /// Verifies a token.
+    ///
+    /// # Errors
+    /// A [`JwtError`] saying why the token is refused.
+    pub fn verify(&self, token: &str) -> Result<Claims<C>, JwtError> {
+        let c = &*self.config;
+        if token.len() > c.max_len {
+            return Err(JwtError::new(
+                JwtErrorKind::TooLong,
+                format!("{} bytes", token.len()),
+            ));
+        }
+        let header = jsonwebtoken::decode_header(token).map_err(|e| from_jwt(&e))?;
+        if !c.algorithms.contains(&header.alg) {
+            return Err(JwtError::new(
+                JwtErrorKind::Algorithm,
+                format!("{:?} is not allowed", header.alg),
+            ));
+        }
+        let keys: Vec<&Key> = match &header.kid {
+            Some(kid) => match c.keys_by_kid.get(kid) {
+                Some(k) => vec![k],
+                None => return Err(JwtError::new(JwtErrorKind::UnknownKey, "unknown kid")),
+            },
+            None => c.keys.iter().collect(),
+        };
+        let mut validation = Validation::new(header.alg);
+        validation.leeway = c.leeway;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.required_spec_claims = if c.require_exp {
+            ["exp".to_owned()].into_iter().collect()
+        } else {
+            Default::default()
+        };
+        if let Some(iss) = &c.issuer {
+            validation.set_issuer(iss);
+        }
+        if let Some(aud) = &c.audience {
+            validation.set_audience(aud);
+        }
+        let mut last = JwtError::new(JwtErrorKind::UnknownKey, "no key for the algorithm");
+        for key in keys
+            .into_iter()
+            .filter(|k| k.algorithms.contains(&header.alg))
+        {
+            match jsonwebtoken::decode::<serde_json::Value>(token, &key.key, &validation) {
+                Ok(data) => return self.claims(data.claims, header.kid.clone()),
+                Err(e) => last = from_jwt(&e),
+            }
+        }
+        Err(last)
+    }
+
+    fn claims(&self, value: serde_json::Value, kid: Option<String>) -> Result<Claims<C>, JwtError> {
+        let c = &*self.config;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let time = |name: &str| -> Result<Option<u64>, JwtError> {
+            match value.get(name) {
+                None => Ok(None),
+                Some(v) => v
+                    .as_u64()
+                    .or_else(|| v.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
+                    .map(Some)
+                    .ok_or_else(|| {
+                        JwtError::new(JwtErrorKind::Time, format!("{name} is not a number"))
+                    }),
+            }
+        };
+        if let Some(iat) = time("iat")? {
+            if iat > now.saturating_add(c.leeway) {
+                return Err(JwtError::new(JwtErrorKind::Time, "issued in the future"));
+            }
+        }
+        let exp = time("exp")?;
+        let sub = match value.get("sub") {
+            None => None,
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(_) => return Err(JwtError::new(JwtErrorKind::Claims, "sub is not a string")),
+        };
+        let iss = value.get("iss").and_then(|v| v.as_str()).map(str::to_owned);
+        let bad =
+            |what: &str| JwtError::new(JwtErrorKind::Claims, format!("{what} has the wrong shape"));
+        let list = |v: &serde_json::Value| -> Option<Vec<String>> {
+            v.as_array()?
+                .iter()
+                .map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        };
+        let split = |s: &str| s.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        let scopes = match (
+            c.scopes_claim,
+            value.get(match c.scopes_claim {
+                ScopesClaim::Scopes => "scopes",
+                ScopesClaim::Scope => "scope",
+                ScopesClaim::Scp => "scp",
+            }),
+        ) {
+            (_, None) => Vec::new(),
+            (ScopesClaim::Scopes, Some(v)) => list(v).ok_or_else(|| bad("scopes"))?,
+            (ScopesClaim::Scope, Some(v)) => split(v.as_str().ok_or_else(|| bad("scope"))?),
+            (ScopesClaim::Scp, Some(v)) => match v.as_str() {
+                Some(s) => split(s),
+                None => list(v).ok_or_else(|| bad("scp"))?,
+            },
+        };
+        let custom = C::deserialize(&value)
+            .map_err(|e| JwtError::new(JwtErrorKind::Claims, e.to_string()))?;
+        Ok(Claims {
+            sub,
+            scopes,
+            exp,
+            iss,
+            kid,
+            custom,
+        })
+    }
+}
+
+impl<C: DeserializeOwned> Default for JwtVerifier<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `Bearer`, or `Bearer scope="..."` with the scopes the request requires so far.
+pub(crate) fn bearer_challenge(parts: &Parts) -> String {
+    match parts.extensions.get::<SecurityScopes>() {
+        Some(s) if !s.is_empty() => format!("Bearer scope=\"{}\"", s.scope_str()),
+        _ => "Bearer".to_owned(),
+    }
+}
+
+impl<C> Verify<BearerToken> for JwtVerifier<C>
+where
+    C: DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    type Principal = Claims<C>;
+
+    fn verify<'a>(
+        &'a self,
+        token: BearerToken,
+        parts: &'a Parts,
+    ) -> impl Future<Output = Result<Claims<C>, AuthError>> + Send + 'a {
+        let outcome = JwtVerifier::verify(self, &token.0).map_err(|error| {
+            tracing::debug!(target: "towerapi::auth", kind = ?error.kind(), "token refused");
+            AuthError::unauthorized("Could not validate credentials")
+                .with_challenge(bearer_challenge(parts))
+        });
+        std::future::ready(outcome)
+    }
+}
+
+/// Signs claims, for a `/token` endpoint.
+#[derive(Clone)]
+pub struct JwtIssuer {
+    key: Arc<EncodingKey>,
+    algorithm: Algorithm,
+    kid: Option<String>,
+    ttl_secs: u64,
+}
+
+impl fmt::Debug for JwtIssuer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JwtIssuer")
+            .field("key", &"REDACTED")
+            .field("algorithm", &self.algorithm)
+            .field("kid", &self.kid)
+            .field("ttl_secs", &self.ttl_secs)
+            .finish()
+    }
+}
+
+impl JwtIssuer {
+    /// Signs with `key` and `algorithm`; tokens expire after 30 minutes unless
+    /// [`ttl_secs`](Self::ttl_secs) says otherwise.
+    pub fn new(key: EncodingKey, algorithm: Algorithm) -> Self {
+        ensure_provider();
+        Self {
+            key: Arc::new(key),
+            algorithm,
+            kid: None,
+            ttl_secs: 30 * 60,
+        }
+    }
+
+    /// HS256 with a shared secret.
+    pub fn hs256(secret: &[u8]) -> Self {
+        Self::new(EncodingKey::from_secret(secret), Algorithm::HS256)
+    }
+
+    /// The `kid` put into each token's header.
+    #[must_use]
+    pub fn kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// The lifetime of the tokens, in seconds.
+    #[must_use]
+    pub fn ttl_secs(mut self, seconds: u64) -> Self {
+        self.ttl_secs = seconds;
+        self
+    }
+
+    /// Signs `claims` (a struct or map) with `exp` = now + the lifetime.
+    ///
+    /// # Errors
+    /// When the claims are not a JSON object or cannot be signed.
+    pub fn issue<T: Serialize>(&self, claims: &T) -> Result<String, JwtError> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        self.issue_at(claims, now.saturating_add(self.ttl_secs))
+    }
+
+    /// Signs `claims` with this `exp` (a Unix time).
+    ///
+    /// # Errors
+    /// When the claims are not a JSON object or cannot be signed.
+    pub fn issue_at<T: Serialize>(&self, claims: &T, exp: u64) -> Result<String, JwtError> {
+        let mut value = serde_json::to_value(claims)
+            .map_err(|e| JwtError::new(JwtErrorKind::Claims, e.to_string()))?;
+        let map = value
+            .as_object_mut()
+            .ok_or_else(|| JwtError::new(JwtErrorKind::Claims, "claims must be an object"))?;
+        map.insert("exp".to_owned(), exp.into());
+        let mut header = Header::new(self.algorithm);
+        header.kid = self.kid.clone();
+        jsonwebtoken::encode(&header, &value, &self.key).map_err(|e| from_jwt(&e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use base64::Engine as _;
+    use serde_json::json;
+
+    use super::*;
+
+    const SECRET: &[u8] = b"oracle-secret";
+    const FUTURE: u64 = 4_102_444_800;
+    const PAST: u64 = 946_684_800;
+
+    fn hs(claims: serde_json::Value) -> String {
+        // These tests sign with jsonwebtoken directly, before any constructor of ours ran.
+        ensure_provider();
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(SECRET),
+        )
+        .unwrap()
+    }
+
+    fn verifier() -> JwtVerifier {
+        JwtVerifier::hs256(SECRET)
+    }
+
+    fn kind(token: &str) -> JwtErrorKind {
+        verifier().verify(token).unwrap_err().kind()
+    }
+
+    fn b64(v: &serde_json::Value) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap())
+    }
+
+    #[test]
+    fn valid_token_gives_the_claims() {
+        let t = hs(json!({"sub": "alice", "scopes": ["items:read"], "exp": FUTURE, "extra": 1}));
+        let c = verifier().verify(&t).unwrap();
+        assert_eq!(
+            (c.sub.as_deref(), c.scopes.as_slice(), c.exp),
+            (Some("alice"), &["items:read".to_owned()][..], Some(FUTURE))
+        );
+        assert_eq!(c.custom["extra"], 1);
+        // The tutorial's own /token output verifies (BEHAVIOUR.md, PyJWT's header order).
+        let fastapi = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsInNjb3BlcyI6W10sImV4cCI6NDEwMjQ0NDgwMH0.1efPiBA7HATqMg7vZ-HfE9L8A2fBHbYVtp4q9-SPqck";
+        let c = verifier().verify(fastapi).unwrap();
+        assert_eq!((c.sub.as_deref(), c.scopes.len()), (Some("alice"), 0));
+    }
+
+    #[test]
+    fn time_claims() {
+        assert_eq!(
+            kind(&hs(json!({"sub": "a", "exp": PAST}))),
+            JwtErrorKind::Time
+        );
+        assert_eq!(
+            kind(&hs(json!({"sub": "a"}))),
+            JwtErrorKind::Time,
+            "exp is required"
+        );
+        assert!(JwtVerifier::<serde_json::Value>::hs256(SECRET)
+            .require_exp(false)
+            .verify(&hs(json!({"sub": "a"})))
+            .is_ok());
+        assert_eq!(
+            kind(&hs(json!({"sub": "a", "exp": "4102444800"}))),
+            JwtErrorKind::Time,
+            "a numeric string exp is refused"
+        );
+        assert_eq!(
+            kind(&hs(json!({"sub": "a", "exp": FUTURE, "nbf": FUTURE - 1}))),
+            JwtErrorKind::Time
+        );
+        assert_eq!(
+            kind(&hs(json!({"sub": "a", "exp": FUTURE, "iat": FUTURE - 1}))),
+            JwtErrorKind::Time
+        );
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let soon = hs(json!({"sub": "a", "exp": FUTURE, "iat": now + 30}));
+        assert_eq!(kind(&soon), JwtErrorKind::Time);
+        assert!(JwtVerifier::<serde_json::Value>::hs256(SECRET)
+            .leeway(60)
+            .verify(&soon)
+            .is_ok());
+    }
+
+    #[test]
+    fn audience_and_issuer() {
+        assert_eq!(
+            kind(&hs(json!({"sub": "a", "exp": FUTURE, "aud": "x"}))),
+            JwtErrorKind::Audience,
+            "aud without a configured audience"
+        );
+        let v = JwtVerifier::<serde_json::Value>::hs256(SECRET)
+            .audience(["api"])
+            .issuer(["https://idp"]);
+        assert!(v
+            .verify(&hs(
+                json!({"exp": FUTURE, "aud": "api", "iss": "https://idp"})
+            ))
+            .is_ok());
+        assert_eq!(
+            v.verify(&hs(
+                json!({"exp": FUTURE, "aud": "other", "iss": "https://idp"})
+            ))
+            .unwrap_err()
+            .kind(),
+            JwtErrorKind::Audience
+        );
+        assert_eq!(
+            v.verify(&hs(
+                json!({"exp": FUTURE, "aud": "api", "iss": "https://evil"})
+            ))
+            .unwrap_err()
+            .kind(),
+            JwtErrorKind::Audience
+        );
+    }
+
+    #[test]
+    fn attacks() {
+        let good = hs(json!({"sub": "alice", "scopes": ["items:read"], "exp": FUTURE}));
+        let parts: Vec<&str> = good.split('.').collect();
+        // Tampered payload, original signature.
+        let tampered = format!(
+            "{}.{}.{}",
+            parts[0],
+            b64(&json!({"sub": "admin", "scopes": ["items:read"], "exp": FUTURE})),
+            parts[2]
+        );
+        assert_eq!(kind(&tampered), JwtErrorKind::Signature);
+        // alg none, no signature.
+        let none = format!(
+            "{}.{}.",
+            b64(&json!({"alg": "none", "typ": "JWT"})),
+            parts[1]
+        );
+        assert_ne!(verifier().verify(&none).map(|_| ()), Ok(()));
+        // HS512 with the right key: not on the allow-list.
+        let hs512 = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS512),
+            &json!({"sub": "a", "exp": FUTURE}),
+            &EncodingKey::from_secret(SECRET),
+        )
+        .unwrap();
+        assert_eq!(kind(&hs512), JwtErrorKind::Algorithm);
+        // Signed with another key.
+        let other = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &json!({"sub": "a", "exp": FUTURE}),
+            &EncodingKey::from_secret(b"other"),
+        )
+        .unwrap();
+        assert_eq!(kind(&other), JwtErrorKind::Signature);
+        // Garbage.
+        for garbage in [
+            "not-a-jwt",
+            "aaa.bbb.ccc",
+            "",
+            "..",
+            "a.b",
+            "\u{0}.\u{0}.\u{0}",
+        ] {
+            assert!(verifier().verify(garbage).is_err(), "{garbage:?}");
+        }
+        // 16 KiB: refused before decoding.
+        let huge = format!("{}.{}.{}", parts[0], "A".repeat(16 * 1024), parts[2]);
+        assert_eq!(kind(&huge), JwtErrorKind::TooLong);
+        // A kid that is not in the set.
+        let mut h = Header::new(Algorithm::HS256);
+        h.kid = Some("nope".into());
+        let kid = jsonwebtoken::encode(
+            &h,
+            &json!({"sub": "a", "exp": FUTURE}),
+            &EncodingKey::from_secret(SECRET),
+        )
+        .unwrap();
+        assert_eq!(kind(&kid), JwtErrorKind::UnknownKey);
+        // Claims of the wrong shape.
+        assert_eq!(
+            kind(&hs(json!({"sub": 123, "exp": FUTURE}))),
+            JwtErrorKind::Claims
+        );
+        assert_eq!(
+            kind(&hs(
+                json!({"sub": "a", "scopes": "items:read", "exp": FUTURE})
+            )),
+            JwtErrorKind::Claims
+        );
+    }
+
+    fn pem(label: &str, der: &[u8]) -> String {
+        let b = base64::engine::general_purpose::STANDARD.encode(der);
+        let body: Vec<&str> = b
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        format!(
+            "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+            body.join("\n")
+        )
+    }
+
+    #[test]
+    fn rsa_ec_kids_and_algorithm_confusion() {
+        ensure_provider();
+        use aws_lc_rs::encoding::AsDer;
+        use aws_lc_rs::signature::KeyPair;
+        let rsa = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+        let rsa_private = EncodingKey::from_rsa_pem(
+            pem("PRIVATE KEY", rsa.as_der().unwrap().as_ref()).as_bytes(),
+        )
+        .unwrap();
+        let rsa_public = rsa.public_key().as_ref().to_vec();
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        let alg = &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED_SIGNING;
+        let pk8 = aws_lc_rs::signature::EcdsaKeyPair::generate_pkcs8(alg, &rng).unwrap();
+        let ec = aws_lc_rs::signature::EcdsaKeyPair::from_pkcs8(alg, pk8.as_ref()).unwrap();
+
+        let v = JwtVerifier::<serde_json::Value>::new()
+            .key_with_kid(
+                "rsa-1",
+                DecodingKey::from_rsa_der(&rsa_public),
+                [Algorithm::RS256],
+            )
+            .key_with_kid(
+                "ec-1",
+                DecodingKey::from_ec_der(ec.public_key().as_ref()),
+                [Algorithm::ES256],
+            );
+        let sign = |alg: Algorithm, kid: &str, key: &EncodingKey| {
+            let mut h = Header::new(alg);
+            h.kid = Some(kid.into());
+            jsonwebtoken::encode(
+                &h,
+                &json!({"sub": "svc", "scope": "a b", "exp": FUTURE}),
+                key,
+            )
+            .unwrap()
+        };
+        let rs = sign(Algorithm::RS256, "rsa-1", &rsa_private);
+        assert_eq!(v.verify(&rs).unwrap().kid.as_deref(), Some("rsa-1"));
+        let es = sign(
+            Algorithm::ES256,
+            "ec-1",
+            &EncodingKey::from_ec_der(pk8.as_ref()),
+        );
+        assert_eq!(v.verify(&es).unwrap().sub.as_deref(), Some("svc"));
+        // The RSA key's kid on an EC signature: the key does not take that algorithm.
+        let swapped = sign(
+            Algorithm::ES256,
+            "rsa-1",
+            &EncodingKey::from_ec_der(pk8.as_ref()),
+        );
+        assert_eq!(
+            v.verify(&swapped).unwrap_err().kind(),
+            JwtErrorKind::UnknownKey
+        );
+        // Algorithm confusion: HS256 "signed" with the RSA public key.
+        let confused = sign(
+            Algorithm::HS256,
+            "rsa-1",
+            &EncodingKey::from_secret(&rsa_public),
+        );
+        assert_eq!(
+            v.verify(&confused).unwrap_err().kind(),
+            JwtErrorKind::Algorithm
+        );
+        // Scope claims in use.
+        let scope = v.clone().verify(&rs).unwrap().scopes;
+        assert!(scope.is_empty(), "the default claim is `scopes`");
+        let v2 = JwtVerifier::<serde_json::Value>::new()
+            .key_with_kid(
+                "rsa-1",
+                DecodingKey::from_rsa_der(&rsa_public),
+                [Algorithm::RS256],
+            )
+            .scopes_claim(ScopesClaim::Scope);
+        assert_eq!(v2.verify(&rs).unwrap().scopes, ["a", "b"]);
+    }
+
+    #[test]
+    fn scp_as_list_or_string() {
+        let v = JwtVerifier::<serde_json::Value>::hs256(SECRET).scopes_claim(ScopesClaim::Scp);
+        assert_eq!(
+            v.verify(&hs(json!({"exp": FUTURE, "scp": ["a", "b"]})))
+                .unwrap()
+                .scopes,
+            ["a", "b"]
+        );
+        assert_eq!(
+            v.verify(&hs(json!({"exp": FUTURE, "scp": "a  b"})))
+                .unwrap()
+                .scopes,
+            ["a", "b"]
+        );
+        assert_eq!(
+            v.verify(&hs(json!({"exp": FUTURE, "scp": 1})))
+                .unwrap_err()
+                .kind(),
+            JwtErrorKind::Claims
+        );
+    }
+
+    #[test]
+    fn issuer_round_trip_and_typed_claims() {
+        #[derive(serde::Deserialize, Clone, Debug, PartialEq)]
+        struct Mine {
+            sub: String,
+            tenant: u32,
+        }
+        let token = JwtIssuer::hs256(SECRET)
+            .kid("k1")
+            .ttl_secs(60)
+            .issue(&json!({"sub": "alice", "tenant": 7}))
+            .unwrap();
+        let v = JwtVerifier::<Mine>::new().key_with_kid(
+            "k1",
+            DecodingKey::from_secret(SECRET),
+            [Algorithm::HS256],
+        );
+        let c = v.verify(&token).unwrap();
+        assert_eq!(
+            c.custom,
+            Mine {
+                sub: "alice".into(),
+                tenant: 7
+            }
+        );
+        assert!(
+            c.exp.unwrap()
+                > SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs()
+        );
+        assert!(JwtIssuer::hs256(SECRET).issue(&"not an object").is_err());
+        assert!(!format!("{:?}", JwtIssuer::hs256(SECRET)).contains("oracle"));
+    }
+}
