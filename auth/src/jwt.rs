@@ -264,6 +264,65 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         })
     }
 
+    /// The keys of a JSON Web Key Set (an identity provider's `jwks_uri` document), each under its
+    /// `kid` (a key without one verifies tokens without a `kid`). A key is used only for the
+    /// algorithms of `allowed` that fit it: the one its `alg` names, else those of its type (RSA:
+    /// RS* and PS*; EC: ES256 on P-256, ES384 on P-384; OKP: EdDSA; oct: HS*). A key that fits none,
+    /// or that jsonwebtoken cannot load, is skipped and logged.
+    #[must_use]
+    pub fn jwks(
+        mut self,
+        set: &jsonwebtoken::jwk::JwkSet,
+        allowed: impl IntoIterator<Item = Algorithm>,
+    ) -> Self {
+        use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve};
+        let allowed: Vec<Algorithm> = allowed.into_iter().collect();
+        for jwk in &set.keys {
+            let fits: Vec<Algorithm> = match jwk.common.key_algorithm.map(Algorithm::try_from) {
+                Some(Ok(alg)) => allowed.iter().copied().filter(|a| *a == alg).collect(),
+                Some(Err(_)) => Vec::new(),
+                None => allowed
+                    .iter()
+                    .copied()
+                    .filter(|a| match (&jwk.algorithm, a) {
+                        (
+                            AlgorithmParameters::RSA(_),
+                            Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512,
+                        )
+                        | (
+                            AlgorithmParameters::RSA(_),
+                            Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512,
+                        )
+                        | (AlgorithmParameters::OctetKeyPair(_), Algorithm::EdDSA)
+                        | (
+                            AlgorithmParameters::OctetKey(_),
+                            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512,
+                        ) => true,
+                        (AlgorithmParameters::EllipticCurve(ec), Algorithm::ES256) => {
+                            ec.curve == EllipticCurve::P256
+                        }
+                        (AlgorithmParameters::EllipticCurve(ec), Algorithm::ES384) => {
+                            ec.curve == EllipticCurve::P384
+                        }
+                        _ => false,
+                    })
+                    .collect(),
+            };
+            let key = match (fits.is_empty(), DecodingKey::from_jwk(jwk)) {
+                (false, Ok(key)) => key,
+                (_, result) => {
+                    tracing::warn!(target: "towerapi::auth", kid = ?jwk.common.key_id, loadable = result.is_ok(), "a JWK was skipped");
+                    continue;
+                }
+            };
+            self = match &jwk.common.key_id {
+                Some(kid) => self.key_with_kid(kid.clone(), key, fits),
+                None => self.key(key, fits),
+            };
+        }
+        self
+    }
+
     /// Seconds of clock skew allowed on `exp`, `nbf` and `iat` (default 0).
     #[must_use]
     pub fn leeway(self, seconds: u64) -> Self {
@@ -823,6 +882,48 @@ mod tests {
             )
             .scopes_claim(ScopesClaim::Scope);
         assert_eq!(v2.verify(&rs).unwrap().scopes, ["a", "b"]);
+    }
+
+    #[test]
+    fn keys_from_a_jwk_set() {
+        use aws_lc_rs::signature::KeyPair;
+        ensure_provider();
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        let alg = &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED_SIGNING;
+        let pk8 = aws_lc_rs::signature::EcdsaKeyPair::generate_pkcs8(alg, &rng).unwrap();
+        let point = aws_lc_rs::signature::EcdsaKeyPair::from_pkcs8(alg, pk8.as_ref())
+            .unwrap()
+            .public_key()
+            .as_ref()
+            .to_vec();
+        let url = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+        let set: jsonwebtoken::jwk::JwkSet = serde_json::from_value(json!({"keys": [
+            {"kty": "EC", "crv": "P-256", "kid": "ec-1", "use": "sig", "x": url(&point[1..33]), "y": url(&point[33..65])},
+            {"kty": "RSA", "kid": "rsa-unusable", "n": "AQAB", "e": "AQAB", "alg": "RS256"}
+        ]}))
+        .unwrap();
+        let v = JwtVerifier::<serde_json::Value>::new().jwks(&set, [Algorithm::ES256]);
+        let mut h = Header::new(Algorithm::ES256);
+        h.kid = Some("ec-1".into());
+        let token = jsonwebtoken::encode(
+            &h,
+            &json!({"sub": "svc", "exp": FUTURE}),
+            &EncodingKey::from_ec_der(pk8.as_ref()),
+        )
+        .unwrap();
+        assert_eq!(v.verify(&token).unwrap().kid.as_deref(), Some("ec-1"));
+        // RS256 is not allowed by the server: the RSA key was not loaded, its kid is unknown.
+        h.kid = Some("rsa-unusable".into());
+        let token = jsonwebtoken::encode(
+            &h,
+            &json!({"sub": "svc", "exp": FUTURE}),
+            &EncodingKey::from_ec_der(pk8.as_ref()),
+        )
+        .unwrap();
+        assert_eq!(
+            v.verify(&token).unwrap_err().kind(),
+            JwtErrorKind::UnknownKey
+        );
     }
 
     #[test]
