@@ -503,6 +503,10 @@ where
 {
     type Principal = Claims<C>;
 
+    fn granted_scopes(principal: &Claims<C>) -> Option<Vec<String>> {
+        Some(principal.scopes.clone())
+    }
+
     fn verify<'a>(
         &'a self,
         token: BearerToken,

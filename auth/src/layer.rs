@@ -14,7 +14,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 use towerapi_encode::{Body, BoxError, LayerBody};
 
-use crate::{AuthError, Principal, Scheme};
+use crate::{AuthError, GrantedScopes, Principal, Scheme};
 
 /// Turns credentials into a principal, or rejects: FastAPI's `get_current_user` dependency.
 ///
@@ -25,6 +25,13 @@ pub trait Verify<C>: Clone + Send + Sync + 'static {
     type Principal: Clone + Send + Sync + 'static;
     /// `true` for [`NoVerify`]: the layer then calls the inner service without waiting.
     const PASSTHROUGH: bool = false;
+
+    /// The scopes a principal holds, when the verifier knows them (a JWT's): the layer then
+    /// stores them as [`GrantedScopes`](crate::GrantedScopes), and the scopes the request requires
+    /// ([`ScopesLayer`](crate::ScopesLayer)) are checked against them.
+    fn granted_scopes(_principal: &Self::Principal) -> Option<Vec<String>> {
+        None
+    }
 
     /// Verifies the credentials of a request.
     fn verify<'a>(
@@ -318,8 +325,23 @@ where
         // path only (a verifier does I/O or crypto; the plain schemes never get here).
         let shared = self.shared.clone();
         let verifying: Verifying<V::Principal> = Box::pin(async move {
+            let mut parts = parts;
             match shared.verify.verify(credentials, &parts).await {
-                Ok(principal) => Ok((principal, parts)),
+                Ok(principal) => match V::granted_scopes(&principal) {
+                    None => Ok((principal, parts)),
+                    Some(granted) => {
+                        let granted = GrantedScopes(granted);
+                        // The scopes required so far (layers outside this one) are checked now;
+                        // the ones inside check themselves.
+                        match granted.check(&parts) {
+                            Ok(()) => {
+                                parts.extensions.insert(granted);
+                                Ok((principal, parts))
+                            }
+                            Err(error) => Err(shared.reject(error)),
+                        }
+                    }
+                },
                 Err(error) => Err(shared.reject(error)),
             }
         });

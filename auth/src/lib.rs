@@ -61,7 +61,7 @@ pub use scheme::{
     OAuth2AuthorizationCodeBearer, OAuth2PasswordBearer, OAuthFlow, OAuthFlows, OpenIdConnect,
     Scheme, SchemeMeta,
 };
-pub use scopes::{Scopes, ScopesLayer, SecurityScopes};
+pub use scopes::{GrantedScopes, Scopes, ScopesFuture, ScopesLayer, SecurityScopes};
 pub use towerapi_encode::LayerBody;
 
 #[cfg(test)]

@@ -1,11 +1,43 @@
 //! FastAPI's `SecurityScopes`: the scopes a route requires, gathered from the layers.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 
-use http::Request;
+use bytes::Bytes;
+use http::{Request, Response};
+use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
+use towerapi_encode::{BoxError, LayerBody};
+
+use crate::AuthError;
+
+/// The scopes the authenticated principal holds (a verified JWT's), stored by the verifying
+/// [`AuthLayer`](crate::AuthLayer). Where present, every [`ScopesLayer`] checks that the request's
+/// required scopes are among them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GrantedScopes(pub Vec<String>);
+
+impl GrantedScopes {
+    /// Whether every scope the request requires so far is granted; if not, FastAPI's answer
+    /// with the status RFC 6750 gives insufficient scope: `403 {"detail":"Not enough
+    /// permissions"}` with `WWW-Authenticate: Bearer scope="<required scopes>"`.
+    ///
+    /// # Errors
+    /// The 403 when a required scope is missing.
+    pub fn check(&self, parts: &http::request::Parts) -> Result<(), AuthError> {
+        let Some(required) = parts.extensions.get::<SecurityScopes>() else {
+            return Ok(());
+        };
+        if required.scopes().iter().all(|s| self.0.contains(s)) {
+            return Ok(());
+        }
+        Err(AuthError::forbidden("Not enough permissions")
+            .with_challenge(format!("Bearer scope=\"{}\"", required.scope_str())))
+    }
+}
 
 /// The scopes a request's route requires, in FastAPI's order: the outermost layer's first
 /// (FastAPI: the route's `Security(..., scopes=...)` before its dependencies').
@@ -55,6 +87,11 @@ impl<S: Into<String>> FromIterator<S> for SecurityScopes {
 
 /// Adds scopes to the request's [`SecurityScopes`] (FastAPI's `Security(dep, scopes=[...])`).
 /// Stacked layers add in order, the outermost first.
+///
+/// When the request carries [`GrantedScopes`] (a verifying layer outside this one stored them),
+/// the scopes required so far are checked: a missing one is `403 {"detail":"Not enough
+/// permissions"}` with `WWW-Authenticate: Bearer scope="..."`, and the handler is not called.
+/// A verifying layer inside this one checks them itself.
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ScopesLayer {
@@ -105,28 +142,87 @@ impl<S> Scopes<S> {
     }
 }
 
-impl<S, B> Service<Request<B>> for Scopes<S>
+impl<S, B, ResBody> Service<Request<B>> for Scopes<S>
 where
-    S: Service<Request<B>>,
+    S: Service<Request<B>, Response = Response<ResBody>>,
+    ResBody: http_body::Body<Data = Bytes>,
+    ResBody::Error: Into<BoxError>,
 {
-    type Response = S::Response;
+    type Response = Response<LayerBody<ResBody>>;
     type Error = S::Error;
-    type Future = S::Future;
+    type Future = ScopesFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        let ext = req.extensions_mut();
-        match ext.get_mut::<SecurityScopes>() {
+    fn call(&mut self, req: Request<B>) -> Self::Future {
+        let (mut parts, body) = req.into_parts();
+        match parts.extensions.get_mut::<SecurityScopes>() {
             Some(s) => s.scopes.extend(self.scopes.iter().cloned()),
             None => {
-                ext.insert(SecurityScopes {
+                parts.extensions.insert(SecurityScopes {
                     scopes: self.scopes.to_vec(),
                 });
             }
         }
-        self.inner.call(req)
+        if let Some(granted) = parts.extensions.get::<GrantedScopes>() {
+            if let Err(error) = granted.check(&parts) {
+                error.log("scopes");
+                let mut res = error.to_response();
+                res.extensions_mut().insert(error);
+                return ScopesFuture {
+                    kind: Kind::Reject {
+                        response: Some(res),
+                    },
+                };
+            }
+        }
+        ScopesFuture {
+            kind: Kind::Inner {
+                future: self.inner.call(Request::from_parts(parts, body)),
+            },
+        }
+    }
+}
+
+pin_project! {
+    /// The response future of [`Scopes`].
+    pub struct ScopesFuture<F> {
+        #[pin]
+        kind: Kind<F>,
+    }
+}
+
+pin_project! {
+    #[project = KindProj]
+    enum Kind<F> {
+        Inner { #[pin] future: F },
+        Reject { response: Option<Response<towerapi_encode::Body>> },
+    }
+}
+
+impl<F> std::fmt::Debug for ScopesFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScopesFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, B, E> Future for ScopesFuture<F>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    type Output = Result<Response<LayerBody<B>>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().kind.project() {
+            KindProj::Inner { future } => {
+                Poll::Ready(Ok(ready!(future.poll(cx))?.map(LayerBody::inner)))
+            }
+            KindProj::Reject { response } => Poll::Ready(Ok(response
+                .take()
+                .expect("polled after completion")
+                .map(LayerBody::own))),
+        }
     }
 }

@@ -478,3 +478,94 @@ async fn jwt_verifier_behind_a_password_bearer() {
         )
     );
 }
+
+#[cfg(any(feature = "jwt-aws-lc-rs", feature = "jwt-rust-crypto"))]
+#[tokio::test]
+async fn scope_checks_in_both_stack_orders() {
+    use crate::jwt::{JwtIssuer, JwtVerifier};
+
+    let issuer = JwtIssuer::hs256(b"oracle-secret");
+    let token = |scopes: &[&str]| {
+        format!(
+            "Bearer {}",
+            issuer
+                .issue_at(
+                    &serde_json::json!({"sub": "alice", "scopes": scopes}),
+                    4_102_444_800
+                )
+                .unwrap()
+        )
+    };
+    let ok = || {
+        service_fn(|_req: Request<()>| async {
+            Ok::<_, Infallible>(Response::new(Body::full("ok")))
+        })
+    };
+    let auth = || {
+        AuthLayer::new(OAuth2PasswordBearer::new("token")).verify_with(JwtVerifier::<
+            serde_json::Value,
+        >::hs256(
+            b"oracle-secret"
+        ))
+    };
+    let forbidden = |scope: &str| {
+        let body = r#"{"detail":"Not enough permissions"}"#;
+        (
+            StatusCode::FORBIDDEN,
+            json_headers(body.len(), &[&format!("Bearer scope=\"{scope}\"")]),
+            body.to_owned(),
+        )
+    };
+
+    // FastAPI's /me/items: the route's scope, then the dependency's, both known to the verifier.
+    let outer = tower::ServiceBuilder::new()
+        .layer(ScopesLayer::new(["items:write"]))
+        .layer(ScopesLayer::new(["items:read"]))
+        .layer(auth())
+        .service(ok());
+    let res = outer
+        .clone()
+        .oneshot(basic_req(&token(&["items:read"])))
+        .await
+        .unwrap();
+    assert_eq!(read(res).await, forbidden("items:write items:read"));
+    let res = outer
+        .clone()
+        .oneshot(basic_req(&token(&["items:read", "items:write"])))
+        .await
+        .unwrap();
+    assert_eq!(read(res).await.2, "ok");
+    let res = outer
+        .oneshot(basic_req("Bearer expired.or.garbage"))
+        .await
+        .unwrap();
+    let body = r#"{"detail":"Could not validate credentials"}"#;
+    assert_eq!(
+        read(res).await,
+        (
+            StatusCode::UNAUTHORIZED,
+            json_headers(body.len(), &["Bearer scope=\"items:write items:read\""]),
+            body.to_owned()
+        )
+    );
+
+    // A verifier on the whole router, scopes on the route (inside it): the route's layer checks.
+    let inner = tower::ServiceBuilder::new()
+        .layer(auth())
+        .layer(ScopesLayer::new(["items:read"]))
+        .service(ok());
+    let res = inner.clone().oneshot(basic_req(&token(&[]))).await.unwrap();
+    assert_eq!(read(res).await, forbidden("items:read"));
+    let res = inner
+        .clone()
+        .oneshot(basic_req(&token(&["items:read"])))
+        .await
+        .unwrap();
+    assert_eq!(read(res).await.2, "ok");
+    // No verifier, no granted scopes: a ScopesLayer only records.
+    let plain = ScopesLayer::new(["x"]).layer(ok());
+    assert_eq!(
+        read(plain.oneshot(Request::new(())).await.unwrap()).await.2,
+        "ok"
+    );
+}
