@@ -227,3 +227,97 @@ async fn auth() {
     let w = send(addr, "GET", "/scopes", &[]).await;
     assert_eq!(w.body, br#"{"scopes":["items:read","items:write"]}"#);
 }
+
+#[tokio::test]
+async fn oauth2_jwt() {
+    let (_running, addr, _rx) = start("oauth2_jwt");
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let w = common::send_body(
+        addr,
+        "POST",
+        "/token",
+        &form,
+        b"username=johndoe&password=wrong",
+    )
+    .await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (
+            400,
+            br#"{"detail":"Incorrect username or password"}"#.as_slice()
+        )
+    );
+    let w = common::send_body(
+        addr,
+        "POST",
+        "/token",
+        &form,
+        b"username=johndoe&password=secret&scope=me",
+    )
+    .await;
+    assert_eq!(w.status, 200);
+    let body: serde_json::Value = serde_json::from_slice(&w.body).unwrap();
+    assert_eq!(body["token_type"], "bearer");
+    let bearer = format!("Bearer {}", body["access_token"].as_str().unwrap());
+    let w = send(addr, "GET", "/users/me", &[("authorization", &bearer)]).await;
+    assert_eq!((w.status, w.body.as_slice()), (200, br#"{"username":"johndoe","email":"johndoe@example.com","full_name":"John Doe","disabled":false}"#.as_slice()));
+    let w = send(
+        addr,
+        "GET",
+        "/users/me/items",
+        &[("authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(
+        (w.status, w.header("www-authenticate")),
+        (403, Some("Bearer scope=\"items me\""))
+    );
+    assert_eq!(w.body, br#"{"detail":"Not enough permissions"}"#);
+    let w = send(
+        addr,
+        "GET",
+        "/users/me",
+        &[("authorization", "Bearer not-a-jwt")],
+    )
+    .await;
+    assert_eq!(
+        (w.status, w.header("www-authenticate")),
+        (401, Some("Bearer scope=\"me\""))
+    );
+    assert_eq!(w.body, br#"{"detail":"Could not validate credentials"}"#);
+    let w = send(addr, "GET", "/status", &[]).await;
+    assert_eq!(
+        (w.status, w.header("www-authenticate")),
+        (401, Some("Bearer"))
+    );
+    let w = common::send_body(
+        addr,
+        "POST",
+        "/token",
+        &form,
+        b"username=alice&password=secret2&scope=me items",
+    )
+    .await;
+    let body: serde_json::Value = serde_json::from_slice(&w.body).unwrap();
+    let alice = format!("Bearer {}", body["access_token"].as_str().unwrap());
+    let w = send(addr, "GET", "/users/me/items", &[("authorization", &alice)]).await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (400, br#"{"detail":"Inactive user"}"#.as_slice())
+    );
+    let w = common::send_body(
+        addr,
+        "POST",
+        "/token",
+        &form,
+        b"username=johndoe&password=secret&scope=me items",
+    )
+    .await;
+    let body: serde_json::Value = serde_json::from_slice(&w.body).unwrap();
+    let both = format!("Bearer {}", body["access_token"].as_str().unwrap());
+    let w = send(addr, "GET", "/users/me/items", &[("authorization", &both)]).await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (200, br#"[{"item_id":"Foo","owner":"johndoe"}]"#.as_slice())
+    );
+}

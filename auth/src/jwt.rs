@@ -489,8 +489,9 @@ impl<C: DeserializeOwned> Default for JwtVerifier<C> {
     }
 }
 
-/// `Bearer`, or `Bearer scope="..."` with the scopes the request requires so far.
-pub(crate) fn bearer_challenge(parts: &Parts) -> String {
+/// `Bearer`, or `Bearer scope="..."` with the scopes the request requires so far: the challenge
+/// FastAPI's tutorial sends with `Could not validate credentials`.
+pub fn bearer_challenge(parts: &Parts) -> String {
     match parts.extensions.get::<SecurityScopes>() {
         Some(s) if !s.is_empty() => format!("Bearer scope=\"{}\"", s.scope_str()),
         _ => "Bearer".to_owned(),
@@ -518,6 +519,36 @@ where
                 .with_challenge(bearer_challenge(parts))
         });
         std::future::ready(outcome)
+    }
+}
+
+impl<C> Verify<crate::HttpAuthorizationCredentials> for JwtVerifier<C>
+where
+    C: DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    type Principal = Claims<C>;
+
+    fn granted_scopes(principal: &Claims<C>) -> Option<Vec<String>> {
+        Some(principal.scopes.clone())
+    }
+
+    fn verify<'a>(
+        &'a self,
+        credentials: crate::HttpAuthorizationCredentials,
+        parts: &'a Parts,
+    ) -> impl Future<Output = Result<Claims<C>, AuthError>> + Send + 'a {
+        <Self as Verify<BearerToken>>::verify(self, BearerToken(credentials.credentials), parts)
+    }
+}
+
+impl<Sch: crate::Scheme> crate::AuthLayer<Sch> {
+    /// Verifies the scheme's token as a JWT: `AuthLayer::new(OAuth2PasswordBearer::new("token"))
+    /// .jwt(verifier)` or `AuthLayer::new(HttpBearer::new()).jwt(verifier)`.
+    pub fn jwt<C>(self, verifier: JwtVerifier<C>) -> crate::AuthLayer<Sch, JwtVerifier<C>>
+    where
+        JwtVerifier<C>: Verify<Sch::Credentials>,
+    {
+        self.verify_with(verifier)
     }
 }
 

@@ -76,6 +76,60 @@ where
     type Principal = P;
 }
 
+/// A verifier followed by a second step on its principal (FastAPI's `get_current_user` after the
+/// token check: look the user up, refuse a disabled one). Made by
+/// [`AuthLayer::and_then`]. The first verifier's granted scopes are kept.
+#[derive(Clone)]
+pub struct AndThen<V, F> {
+    first: V,
+    then: F,
+}
+
+impl<V, F> fmt::Debug for AndThen<V, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AndThen")
+            .field("first", &std::any::type_name::<V>())
+            .field("then", &std::any::type_name::<F>())
+            .finish()
+    }
+}
+
+/// The principal of an [`AndThen`]: the second step's, with the scopes the first one granted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WithScopes<P> {
+    /// What the second step returned.
+    pub principal: P,
+    /// The scopes the first step granted, if it knew them.
+    pub scopes: Option<Vec<String>>,
+}
+
+impl<C, V, F, P> Verify<C> for AndThen<V, F>
+where
+    C: Send + 'static,
+    V: Verify<C>,
+    F: for<'a> VerifyCall<'a, V::Principal, Principal = P> + Clone + Send + Sync + 'static,
+    P: Clone + Send + Sync + 'static,
+{
+    type Principal = WithScopes<P>;
+
+    fn granted_scopes(principal: &WithScopes<P>) -> Option<Vec<String>> {
+        principal.scopes.clone()
+    }
+
+    fn verify<'a>(
+        &'a self,
+        credentials: C,
+        parts: &'a Parts,
+    ) -> impl Future<Output = Result<WithScopes<P>, AuthError>> + Send + 'a {
+        async move {
+            let first = self.first.verify(credentials, parts).await?;
+            let scopes = V::granted_scopes(&first);
+            let principal = (self.then)(first, parts).await?;
+            Ok(WithScopes { principal, scopes })
+        }
+    }
+}
+
 /// A function as a [`Verify`].
 #[derive(Clone)]
 pub struct VerifyFn<F>(F);
@@ -187,6 +241,25 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
         AuthLayer {
             scheme: self.scheme,
             verify,
+            on_reject: self.on_reject,
+        }
+    }
+
+    /// Adds a second step after the verifier: an async function of its principal and the request
+    /// head (look the user up, refuse a disabled one with [`AuthError::inactive_user`]). The
+    /// handler gets [`Principal<WithScopes<P>>`](WithScopes).
+    pub fn and_then<F, P>(self, f: F) -> AuthLayer<Sch, AndThen<V, F>>
+    where
+        V: Verify<Sch::Credentials>,
+        F: for<'a> VerifyCall<'a, V::Principal, Principal = P> + Clone + Send + Sync + 'static,
+        P: Clone + Send + Sync + 'static,
+    {
+        AuthLayer {
+            scheme: self.scheme,
+            verify: AndThen {
+                first: self.verify,
+                then: f,
+            },
             on_reject: self.on_reject,
         }
     }

@@ -54,7 +54,9 @@ pub use credentials::{
 pub use error::{AuthError, AuthErrorKind};
 #[cfg(feature = "axum")]
 pub use extract::MissingCredentials;
-pub use layer::{Auth, AuthLayer, NoVerify, ResponseFuture, Verify, VerifyFn};
+pub use layer::{
+    AndThen, Auth, AuthLayer, NoVerify, ResponseFuture, Verify, VerifyCall, VerifyFn, WithScopes,
+};
 #[doc(inline)]
 pub use scheme::{
     ApiKeyCookie, ApiKeyHeader, ApiKeyQuery, HttpBase, HttpBasic, HttpBearer, HttpDigest, OAuth2,
