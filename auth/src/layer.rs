@@ -116,17 +116,15 @@ where
         principal.scopes.clone()
     }
 
-    fn verify<'a>(
+    async fn verify<'a>(
         &'a self,
         credentials: C,
         parts: &'a Parts,
-    ) -> impl Future<Output = Result<WithScopes<P>, AuthError>> + Send + 'a {
-        async move {
-            let first = self.first.verify(credentials, parts).await?;
-            let scopes = V::granted_scopes(&first);
-            let principal = (self.then)(first, parts).await?;
-            Ok(WithScopes { principal, scopes })
-        }
+    ) -> Result<WithScopes<P>, AuthError> {
+        let first = self.first.verify(credentials, parts).await?;
+        let scopes = V::granted_scopes(&first);
+        let principal = (self.then)(first, parts).await?;
+        Ok(WithScopes { principal, scopes })
     }
 }
 
