@@ -147,12 +147,17 @@ fn from_jwt(e: &jsonwebtoken::errors::Error) -> JwtError {
     JwtError::new(kind, e.to_string())
 }
 
+#[derive(Clone)]
 struct Key {
     key: DecodingKey,
     algorithms: Vec<Algorithm>,
 }
 
+#[derive(Clone)]
 struct Config {
+    /// One `Validation` per allowed algorithm, rebuilt after each change: nothing of it is
+    /// built per request.
+    validations: Vec<(Algorithm, Validation)>,
     keys_by_kid: HashMap<String, Key>,
     keys: Vec<Key>,
     algorithms: Vec<Algorithm>,
@@ -201,6 +206,7 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         ensure_provider();
         Self {
             config: Arc::new(Config {
+                validations: Vec::new(),
                 keys_by_kid: HashMap::new(),
                 keys: Vec::new(),
                 algorithms: Vec::new(),
@@ -221,12 +227,13 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
     }
 
     fn edit(mut self, f: impl FnOnce(&mut Config)) -> Self {
-        match Arc::get_mut(&mut self.config) {
-            Some(c) => f(c),
-            None => {
-                tracing::error!(target: "towerapi::auth", "JwtVerifier configured after being cloned; the change is ignored");
-            }
-        }
+        let c = Arc::make_mut(&mut self.config);
+        f(c);
+        c.validations = c
+            .algorithms
+            .iter()
+            .map(|alg| (*alg, c.validation(*alg)))
+            .collect();
         self
     }
 
@@ -381,34 +388,22 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
                 format!("{:?} is not allowed", header.alg),
             ));
         }
-        let keys: Vec<&Key> = match &header.kid {
+        let keys: &[Key] = match &header.kid {
             Some(kid) => match c.keys_by_kid.get(kid) {
-                Some(k) => vec![k],
+                Some(k) => std::slice::from_ref(k),
                 None => return Err(JwtError::new(JwtErrorKind::UnknownKey, "unknown kid")),
             },
-            None => c.keys.iter().collect(),
+            None => &c.keys,
         };
-        let mut validation = Validation::new(header.alg);
-        validation.leeway = c.leeway;
-        validation.validate_exp = true;
-        validation.validate_nbf = true;
-        validation.required_spec_claims = if c.require_exp {
-            ["exp".to_owned()].into_iter().collect()
-        } else {
-            Default::default()
+        let Some((_, validation)) = c.validations.iter().find(|(a, _)| *a == header.alg) else {
+            return Err(JwtError::new(
+                JwtErrorKind::Algorithm,
+                format!("{:?} is not allowed", header.alg),
+            ));
         };
-        if let Some(iss) = &c.issuer {
-            validation.set_issuer(iss);
-        }
-        if let Some(aud) = &c.audience {
-            validation.set_audience(aud);
-        }
         let mut last = JwtError::new(JwtErrorKind::UnknownKey, "no key for the algorithm");
-        for key in keys
-            .into_iter()
-            .filter(|k| k.algorithms.contains(&header.alg))
-        {
-            match jsonwebtoken::decode::<serde_json::Value>(token, &key.key, &validation) {
+        for key in keys.iter().filter(|k| k.algorithms.contains(&header.alg)) {
+            match jsonwebtoken::decode::<serde_json::Value>(token, &key.key, validation) {
                 Ok(data) => return self.claims(data.claims, header.kid.clone()),
                 Err(e) => last = from_jwt(&e),
             }
@@ -480,6 +475,27 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
             kid,
             custom,
         })
+    }
+}
+
+impl Config {
+    fn validation(&self, alg: Algorithm) -> Validation {
+        let mut validation = Validation::new(alg);
+        validation.leeway = self.leeway;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.required_spec_claims = if self.require_exp {
+            ["exp".to_owned()].into_iter().collect()
+        } else {
+            Default::default()
+        };
+        if let Some(iss) = &self.issuer {
+            validation.set_issuer(iss);
+        }
+        if let Some(aud) = &self.audience {
+            validation.set_audience(aud);
+        }
+        validation
     }
 }
 
@@ -958,6 +974,22 @@ mod tests {
         assert_eq!(
             v.verify(&token).unwrap_err().kind(),
             JwtErrorKind::UnknownKey
+        );
+    }
+
+    #[test]
+    fn configuring_a_clone_never_changes_the_original() {
+        let base = JwtVerifier::<serde_json::Value>::hs256(SECRET);
+        let strict = base.clone().audience(["api"]);
+        let token = hs(json!({"exp": FUTURE, "aud": "api"}));
+        assert!(
+            strict.verify(&token).is_ok(),
+            "the change made on a clone is applied"
+        );
+        assert_eq!(
+            base.verify(&token).unwrap_err().kind(),
+            JwtErrorKind::Audience,
+            "and the original keeps its own"
         );
     }
 
