@@ -207,11 +207,10 @@ impl Payload {
             return Some((*s).into());
         }
         // Any other type that serializes as a string (a newtype, `Cow<str>`, `Box<str>`...):
-        // this only runs for the text classes, never for JSON.
-        match serde_json::to_value(self.as_serialize()) {
-            Ok(serde_json::Value::String(s)) => Some(s.into()),
-            _ => None,
-        }
+        // recorded as tokens, no `serde_json::Value` tree. Only the text classes get here.
+        let mut tokens = Tokens::default();
+        self.record_tokens(&mut tokens).ok()?;
+        tokens.as_str().map(|s| s.to_owned().into())
     }
 }
 

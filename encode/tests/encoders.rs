@@ -390,3 +390,25 @@ mod fast_json {
         }
     }
 }
+
+#[test]
+fn text_classes_take_any_value_that_serializes_as_a_string() {
+    use towerapi_encode::class::{Html, Redirect};
+    use towerapi_encode::Payload;
+
+    #[derive(Serialize)]
+    struct Markup(String);
+    let rendered = Html
+        .render(&Payload::new(Markup("<b>x</b>".into())))
+        .unwrap();
+    assert_eq!(rendered.body, "<b>x</b>");
+    let rendered = Redirect
+        .render(&Payload::new(std::borrow::Cow::Borrowed("/a b")))
+        .unwrap();
+    assert_eq!(rendered.headers["location"], "/a%20b");
+    let err = Html.render(&Payload::new(42)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Html needs a value that serializes as a string, got `i32`"
+    );
+}

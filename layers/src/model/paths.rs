@@ -2,20 +2,15 @@
 
 use std::collections::HashMap;
 
-/// One step of a path.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Segment {
-    Name(String),
-    Index(usize),
-    /// Every element of a sequence: FastAPI's `__all__`.
-    All,
-}
-
 /// A trie of paths. A node is a leaf when a path ends there: the whole value is meant.
+/// Fields, indices and "every element" (FastAPI's `__all__`) are kept apart, so a lookup by
+/// field name borrows the name instead of building a key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct PathNode {
     pub(crate) leaf: bool,
-    children: HashMap<Segment, PathNode>,
+    fields: HashMap<String, PathNode>,
+    indices: HashMap<usize, PathNode>,
+    all: Option<Box<PathNode>>,
 }
 
 impl PathNode {
@@ -29,14 +24,14 @@ impl PathNode {
         for path in paths {
             let mut node = &mut root;
             for part in path.as_ref().split('.') {
-                let seg = match part {
-                    "*" | "__all__" => Segment::All,
-                    p if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => p
-                        .parse()
-                        .map_or_else(|_| Segment::Name(p.to_owned()), Segment::Index),
-                    p => Segment::Name(p.to_owned()),
+                let index = (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| part.parse::<usize>().ok())
+                    .flatten();
+                node = match (part, index) {
+                    ("*" | "__all__", _) => node.all.get_or_insert_with(Box::default),
+                    (_, Some(i)) => node.indices.entry(i).or_default(),
+                    (p, None) => node.fields.entry(p.to_owned()).or_default(),
                 };
-                node = node.children.entry(seg).or_default();
             }
             node.leaf = true;
         }
@@ -45,14 +40,11 @@ impl PathNode {
 
     /// The node for a field.
     pub(crate) fn field(&self, name: &str) -> Option<&PathNode> {
-        // One allocation-free lookup would need a borrowed key type; names are short.
-        self.children.get(&Segment::Name(name.to_owned()))
+        self.fields.get(name)
     }
 
     /// The node for a sequence element: its index, else every element.
     pub(crate) fn element(&self, index: usize) -> Option<&PathNode> {
-        self.children
-            .get(&Segment::Index(index))
-            .or_else(|| self.children.get(&Segment::All))
+        self.indices.get(&index).or(self.all.as_deref())
     }
 }
