@@ -9,11 +9,10 @@ use std::sync::Arc;
 
 use axum::extract::Path;
 use axum::routing::{get, post};
-use http::{Request, Response, StatusCode};
+use http::{Response, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use tower::util::BoxCloneSyncService;
-use tower::{service_fn, Layer, ServiceBuilder, ServiceExt};
+use tower::{service_fn, ServiceBuilder, ServiceExt};
 use towerapi::layers::ResponseModelLayer;
 use towerapi::prelude::*;
 
@@ -246,43 +245,7 @@ fn axum_app() -> axum::Router {
 
 // ---- bare hyper ---------------------------------------------------------------------------
 
-type Req = Request<hyper::body::Incoming>;
-type Route = BoxCloneSyncService<Req, Response<Body>, Infallible>;
-
-/// A route: a handler that sees the last path segment, under the given layer.
-fn route<L>(layer: L, handler: fn(&str) -> Response<Body>) -> Route
-where
-    L: Layer<BoxCloneSyncService<Req, Response<Body>, Infallible>>,
-    L::Service: tower::Service<Req, Error = Infallible> + Clone + Send + Sync + 'static,
-    <L::Service as tower::Service<Req>>::Response: Into<Boxable>,
-    <L::Service as tower::Service<Req>>::Future: Send + 'static,
-{
-    let inner = BoxCloneSyncService::new(service_fn(move |req: Req| {
-        let last = req
-            .uri()
-            .path()
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let res = handler(&last);
-        async move { Ok::<_, Infallible>(res) }
-    }));
-    BoxCloneSyncService::new(layer.layer(inner).map_response(|r| r.into().0))
-}
-
-/// Any response of ours, boxed into `Body`.
-struct Boxable(Response<Body>);
-
-impl<B> From<Response<B>> for Boxable
-where
-    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
-    B::Error: Into<towerapi::encode::BoxError>,
-{
-    fn from(r: Response<B>) -> Self {
-        Boxable(r.map(Body::new))
-    }
-}
+use common::hyper_routes::{last_segment, route, Req, Route};
 
 fn hyper_app() -> impl tower::Service<
     Req,
@@ -296,7 +259,9 @@ fn hyper_app() -> impl tower::Service<
 > + Clone
        + Send
        + 'static {
-    let by_id = |l: ResponseModelLayer<Item>| route(l, |id| Reply::new(item(id)).into_response());
+    let by_id = |l: ResponseModelLayer<Item>| {
+        route(l, |r| Reply::new(item(last_segment(r))).into_response())
+    };
     let routes: Vec<(&'static str, Route)> = vec![
         (
             "/resp/model-filter",

@@ -11,7 +11,6 @@ use axum::routing::get;
 use http::{Request, Response};
 use serde::Serialize;
 use serde_json::json;
-use tower::util::BoxCloneSyncService;
 use tower::{service_fn, Layer, ServiceBuilder, ServiceExt};
 use towerapi::auth::scheme::{OAuthFlow, OAuthFlows};
 use towerapi::auth::{
@@ -221,34 +220,7 @@ fn axum_app() -> axum::Router {
 
 // ---- bare hyper: the request extensions -------------------------------------------------------
 
-type Req = Request<hyper::body::Incoming>;
-type Route = BoxCloneSyncService<Req, Response<Body>, Infallible>;
-
-fn route<L>(layer: L, handler: fn(&Req) -> Response<Body>) -> Route
-where
-    L: Layer<Route>,
-    L::Service: tower::Service<Req, Error = Infallible> + Clone + Send + Sync + 'static,
-    <L::Service as tower::Service<Req>>::Response: Into<Boxed>,
-    <L::Service as tower::Service<Req>>::Future: Send + 'static,
-{
-    let inner: Route = BoxCloneSyncService::new(service_fn(move |req: Req| {
-        let res = handler(&req);
-        async move { Ok::<_, Infallible>(res) }
-    }));
-    BoxCloneSyncService::new(layer.layer(inner).map_response(|r| r.into().0))
-}
-
-struct Boxed(Response<Body>);
-
-impl<B> From<Response<B>> for Boxed
-where
-    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
-    B::Error: Into<towerapi::encode::BoxError>,
-{
-    fn from(r: Response<B>) -> Self {
-        Boxed(r.map(Body::new))
-    }
-}
+use common::hyper_routes::{route, Req, Route};
 
 fn ext<T: Clone + Send + Sync + 'static>(req: &Req) -> Option<T> {
     req.extensions().get::<T>().cloned()

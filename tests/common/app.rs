@@ -9,7 +9,7 @@ use axum::routing::{delete, get, post};
 use chrono::{
     DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc,
 };
-use http::{Method, Request, Response, StatusCode};
+use http::{Method, Response, StatusCode};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::json;
@@ -408,8 +408,7 @@ pub fn axum_app() -> axum::Router {
 
 // ---- bare hyper ---------------------------------------------------------------------------
 
-type Req = Request<hyper::body::Incoming>;
-type Route = BoxCloneSyncService<Req, Response<Body>, Infallible>;
+use super::hyper_routes::{Req, Route};
 
 fn route<F>(handler: F) -> Route
 where

@@ -230,3 +230,50 @@ pub async fn send_body(
         .unwrap();
     parse(&raw)
 }
+
+/// Bare-hyper routing for the tests: a request, a boxed route, and a route made of a handler
+/// under a layer (the layer's response body boxed into ours so every route has one type).
+pub mod hyper_routes {
+    use std::convert::Infallible;
+
+    use http::{Request, Response};
+    use tower::util::BoxCloneSyncService;
+    use tower::{service_fn, Layer, ServiceExt};
+    use towerapi::Body;
+
+    pub type Req = Request<hyper::body::Incoming>;
+    pub type Route = BoxCloneSyncService<Req, Response<Body>, Infallible>;
+
+    /// Any response whose body can become ours.
+    pub struct Boxed(pub Response<Body>);
+
+    impl<B> From<Response<B>> for Boxed
+    where
+        B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+        B::Error: Into<towerapi::encode::BoxError>,
+    {
+        fn from(r: Response<B>) -> Self {
+            Boxed(r.map(Body::new))
+        }
+    }
+
+    /// `handler` under `layer`.
+    pub fn route<L>(layer: L, handler: fn(&Req) -> Response<Body>) -> Route
+    where
+        L: Layer<Route>,
+        L::Service: tower::Service<Req, Error = Infallible> + Clone + Send + Sync + 'static,
+        <L::Service as tower::Service<Req>>::Response: Into<Boxed>,
+        <L::Service as tower::Service<Req>>::Future: Send + 'static,
+    {
+        let inner: Route = BoxCloneSyncService::new(service_fn(move |req: Req| {
+            let res = handler(&req);
+            async move { Ok::<_, Infallible>(res) }
+        }));
+        BoxCloneSyncService::new(layer.layer(inner).map_response(|r| r.into().0))
+    }
+
+    /// The last segment of the request's path (a `{item_id}`).
+    pub fn last_segment(req: &Req) -> &str {
+        req.uri().path().rsplit('/').next().unwrap_or_default()
+    }
+}
