@@ -39,6 +39,11 @@ use serde::Serialize;
 
 use crate::{AuthError, BearerToken, SecurityScopes, Verify};
 
+#[cfg(feature = "jwks")]
+mod remote;
+#[cfg(feature = "jwks")]
+pub use remote::{Fetch, FetchError, FetchErrorKind, HttpFetch, RemoteJwks, RemoteJwksBuilder};
+
 /// Makes the backend of the enabled feature the process's `jsonwebtoken` provider, unless one is
 /// installed already (with both features on, aws-lc-rs). Without this, `jsonwebtoken` panics on
 /// first use when both backends are compiled in.
@@ -136,6 +141,9 @@ fn from_jwt(e: &jsonwebtoken::errors::Error) -> JwtError {
     let kind = match e.kind() {
         K::InvalidSignature => JwtErrorKind::Signature,
         K::InvalidAlgorithm | K::InvalidAlgorithmName => JwtErrorKind::Algorithm,
+        K::MissingRequiredClaim(claim) if claim == "iss" || claim == "aud" => {
+            JwtErrorKind::Audience
+        }
         K::ExpiredSignature | K::ImmatureSignature | K::MissingRequiredClaim(_) => {
             JwtErrorKind::Time
         }
@@ -153,137 +161,26 @@ struct Key {
     algorithms: Vec<Algorithm>,
 }
 
-#[derive(Clone)]
-struct Config {
-    /// One `Validation` per allowed algorithm, rebuilt after each change: nothing of it is
-    /// built per request.
-    validations: Vec<(Algorithm, Validation)>,
-    keys_by_kid: HashMap<String, Key>,
-    keys: Vec<Key>,
-    algorithms: Vec<Algorithm>,
-    leeway: u64,
-    require_exp: bool,
-    issuer: Option<Vec<String>>,
-    audience: Option<Vec<String>>,
-    scopes_claim: ScopesClaim,
-    max_len: usize,
+/// Keys by `kid`, and the keys for tokens without one.
+#[derive(Clone, Default)]
+struct KeySet {
+    by_kid: HashMap<String, Key>,
+    anonymous: Vec<Key>,
+    /// Counts the successful fetches of a remote set (0 for the builder's keys).
+    #[cfg(feature = "jwks")]
+    version: u64,
 }
 
-/// Verifies JWTs (see the [module](self)). Cheap to clone.
-pub struct JwtVerifier<C = serde_json::Value> {
-    config: Arc<Config>,
-    _claims: PhantomData<fn() -> C>,
-}
-
-impl<C> Clone for JwtVerifier<C> {
-    fn clone(&self) -> Self {
-        Self {
-            config: self.config.clone(),
-            _claims: PhantomData,
-        }
-    }
-}
-
-impl<C> fmt::Debug for JwtVerifier<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JwtVerifier")
-            .field("algorithms", &self.config.algorithms)
-            .field("kids", &self.config.keys_by_kid.keys().collect::<Vec<_>>())
-            .field("keys", &self.config.keys.len())
-            .field("leeway", &self.config.leeway)
-            .field("require_exp", &self.config.require_exp)
-            .field("issuer", &self.config.issuer)
-            .field("audience", &self.config.audience)
-            .field("scopes_claim", &self.config.scopes_claim)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<C: DeserializeOwned> JwtVerifier<C> {
-    /// A verifier with no key yet; add keys with [`key`](Self::key) and
-    /// [`key_with_kid`](Self::key_with_kid).
-    pub fn new() -> Self {
-        ensure_provider();
-        Self {
-            config: Arc::new(Config {
-                validations: Vec::new(),
-                keys_by_kid: HashMap::new(),
-                keys: Vec::new(),
-                algorithms: Vec::new(),
-                leeway: 0,
-                require_exp: true,
-                issuer: None,
-                audience: None,
-                scopes_claim: ScopesClaim::default(),
-                max_len: 8 * 1024,
-            }),
-            _claims: PhantomData,
-        }
+impl KeySet {
+    #[cfg(feature = "jwks")]
+    fn len(&self) -> usize {
+        self.by_kid.len() + self.anonymous.len()
     }
 
-    /// HS256 with a shared secret (FastAPI's tutorial).
-    pub fn hs256(secret: &[u8]) -> Self {
-        Self::new().key(DecodingKey::from_secret(secret), [Algorithm::HS256])
-    }
-
-    fn edit(mut self, f: impl FnOnce(&mut Config)) -> Self {
-        let c = Arc::make_mut(&mut self.config);
-        f(c);
-        c.validations = c
-            .algorithms
-            .iter()
-            .map(|alg| (*alg, c.validation(*alg)))
-            .collect();
-        self
-    }
-
-    /// A key for tokens without a `kid`, for these algorithms (which join the allow-list).
-    #[must_use]
-    pub fn key(self, key: DecodingKey, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
-        let algorithms: Vec<Algorithm> = algorithms.into_iter().collect();
-        self.edit(|c| {
-            for a in &algorithms {
-                if !c.algorithms.contains(a) {
-                    c.algorithms.push(*a);
-                }
-            }
-            c.keys.push(Key { key, algorithms });
-        })
-    }
-
-    /// A key for tokens whose header names this `kid`.
-    #[must_use]
-    pub fn key_with_kid(
-        self,
-        kid: impl Into<String>,
-        key: DecodingKey,
-        algorithms: impl IntoIterator<Item = Algorithm>,
-    ) -> Self {
-        let algorithms: Vec<Algorithm> = algorithms.into_iter().collect();
-        let kid = kid.into();
-        self.edit(|c| {
-            for a in &algorithms {
-                if !c.algorithms.contains(a) {
-                    c.algorithms.push(*a);
-                }
-            }
-            c.keys_by_kid.insert(kid, Key { key, algorithms });
-        })
-    }
-
-    /// The keys of a JSON Web Key Set (an identity provider's `jwks_uri` document), each under its
-    /// `kid` (a key without one verifies tokens without a `kid`). A key is used only for the
-    /// algorithms of `allowed` that fit it: the one its `alg` names, else those of its type (RSA:
-    /// RS* and PS*; EC: ES256 on P-256, ES384 on P-384; OKP: EdDSA; oct: HS*). A key that fits none,
-    /// or that jsonwebtoken cannot load, is skipped and logged.
-    #[must_use]
-    pub fn jwks(
-        mut self,
-        set: &jsonwebtoken::jwk::JwkSet,
-        allowed: impl IntoIterator<Item = Algorithm>,
-    ) -> Self {
+    /// The keys of a JWK set that fit the allowed algorithms (see [`JwtVerifier::jwks`]).
+    fn from_jwks(set: &jsonwebtoken::jwk::JwkSet, allowed: &[Algorithm]) -> Self {
         use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve};
-        let allowed: Vec<Algorithm> = allowed.into_iter().collect();
+        let mut keys = KeySet::default();
         for jwk in &set.keys {
             let fits: Vec<Algorithm> = match jwk.common.key_algorithm.map(Algorithm::try_from) {
                 Some(Ok(alg)) => allowed.iter().copied().filter(|a| *a == alg).collect(),
@@ -322,12 +219,169 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
                     continue;
                 }
             };
-            self = match &jwk.common.key_id {
-                Some(kid) => self.key_with_kid(kid.clone(), key, fits),
-                None => self.key(key, fits),
+            let key = Key {
+                key,
+                algorithms: fits,
             };
+            match &jwk.common.key_id {
+                Some(kid) => {
+                    keys.by_kid.insert(kid.clone(), key);
+                }
+                None => keys.anonymous.push(key),
+            }
         }
+        keys
+    }
+}
+
+#[derive(Clone)]
+struct Config {
+    /// One `Validation` per allowed algorithm, rebuilt after each change: nothing of it is
+    /// built per request.
+    validations: Vec<(Algorithm, Validation)>,
+    /// The keys given to the builder.
+    own: KeySet,
+    /// Keys fetched from a URL, swapped in the background.
+    #[cfg(feature = "jwks")]
+    remote: Option<RemoteJwks>,
+    algorithms: Vec<Algorithm>,
+    leeway: u64,
+    require_exp: bool,
+    issuer: Option<Vec<String>>,
+    audience: Option<Vec<String>>,
+    scopes_claim: ScopesClaim,
+    max_len: usize,
+}
+
+/// Verifies JWTs (see the [module](self)). Cheap to clone.
+pub struct JwtVerifier<C = serde_json::Value> {
+    config: Arc<Config>,
+    _claims: PhantomData<fn() -> C>,
+}
+
+impl<C> Clone for JwtVerifier<C> {
+    fn clone(&self) -> Self {
+        Self {
+            config: self.config.clone(),
+            _claims: PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for JwtVerifier<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("JwtVerifier");
+        d.field("algorithms", &self.config.algorithms)
+            .field("kids", &self.config.own.by_kid.keys().collect::<Vec<_>>())
+            .field("keys", &self.config.own.anonymous.len())
+            .field("leeway", &self.config.leeway)
+            .field("require_exp", &self.config.require_exp)
+            .field("issuer", &self.config.issuer)
+            .field("audience", &self.config.audience)
+            .field("scopes_claim", &self.config.scopes_claim);
+        #[cfg(feature = "jwks")]
+        d.field("remote", &self.config.remote);
+        d.finish_non_exhaustive()
+    }
+}
+
+impl<C: DeserializeOwned> JwtVerifier<C> {
+    /// A verifier with no key yet; add keys with [`key`](Self::key) and
+    /// [`key_with_kid`](Self::key_with_kid).
+    pub fn new() -> Self {
+        ensure_provider();
+        Self {
+            config: Arc::new(Config {
+                validations: Vec::new(),
+                own: KeySet::default(),
+                #[cfg(feature = "jwks")]
+                remote: None,
+                algorithms: Vec::new(),
+                leeway: 0,
+                require_exp: true,
+                issuer: None,
+                audience: None,
+                scopes_claim: ScopesClaim::default(),
+                max_len: 8 * 1024,
+            }),
+            _claims: PhantomData,
+        }
+    }
+
+    /// HS256 with a shared secret (FastAPI's tutorial).
+    pub fn hs256(secret: &[u8]) -> Self {
+        Self::new().key(DecodingKey::from_secret(secret), [Algorithm::HS256])
+    }
+
+    fn edit(mut self, f: impl FnOnce(&mut Config)) -> Self {
+        let c = Arc::make_mut(&mut self.config);
+        f(c);
+        c.validations = c
+            .algorithms
+            .iter()
+            .map(|alg| (*alg, c.validation(*alg)))
+            .collect();
         self
+    }
+
+    /// A key for tokens without a `kid`, for these algorithms (which join the allow-list).
+    #[must_use]
+    pub fn key(self, key: DecodingKey, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        let algorithms: Vec<Algorithm> = algorithms.into_iter().collect();
+        self.edit(|c| {
+            for a in &algorithms {
+                if !c.algorithms.contains(a) {
+                    c.algorithms.push(*a);
+                }
+            }
+            c.own.anonymous.push(Key { key, algorithms });
+        })
+    }
+
+    /// A key for tokens whose header names this `kid`.
+    #[must_use]
+    pub fn key_with_kid(
+        self,
+        kid: impl Into<String>,
+        key: DecodingKey,
+        algorithms: impl IntoIterator<Item = Algorithm>,
+    ) -> Self {
+        let algorithms: Vec<Algorithm> = algorithms.into_iter().collect();
+        let kid = kid.into();
+        self.edit(|c| {
+            for a in &algorithms {
+                if !c.algorithms.contains(a) {
+                    c.algorithms.push(*a);
+                }
+            }
+            c.own.by_kid.insert(kid, Key { key, algorithms });
+        })
+    }
+
+    /// The keys of a JSON Web Key Set (an identity provider's `jwks_uri` document), each under its
+    /// `kid` (a key without one verifies tokens without a `kid`). A key is used only for the
+    /// algorithms of `allowed` that fit it: the one its `alg` names, else those of its type (RSA:
+    /// RS* and PS*; EC: ES256 on P-256, ES384 on P-384; OKP: EdDSA; oct: HS*). A key that fits none,
+    /// or that jsonwebtoken cannot load, is skipped and logged.
+    #[must_use]
+    pub fn jwks(
+        self,
+        set: &jsonwebtoken::jwk::JwkSet,
+        allowed: impl IntoIterator<Item = Algorithm>,
+    ) -> Self {
+        let allowed: Vec<Algorithm> = allowed.into_iter().collect();
+        let keys = KeySet::from_jwks(set, &allowed);
+        self.edit(|c| {
+            for key in keys.by_kid.values().chain(&keys.anonymous) {
+                for a in &key.algorithms {
+                    if !c.algorithms.contains(a) {
+                        c.algorithms.push(*a);
+                    }
+                }
+            }
+            c.own.by_kid.extend(keys.by_kid);
+            c.own.anonymous.extend(keys.anonymous);
+        })
     }
 
     /// Seconds of clock skew allowed on `exp`, `nbf` and `iat` (default 0).
@@ -369,46 +423,136 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         self.edit(|c| c.max_len = bytes)
     }
 
+    /// Keys fetched from a URL ([`RemoteJwks`]), beside any given here. Its algorithms join the
+    /// allow-list; when it came from OpenID Connect discovery and no issuer is set yet, the
+    /// discovered `issuer` becomes the accepted one.
+    #[cfg(feature = "jwks")]
+    #[must_use]
+    pub fn remote_jwks(self, jwks: RemoteJwks) -> Self {
+        self.edit(|c| {
+            for a in jwks.algorithms() {
+                if !c.algorithms.contains(a) {
+                    c.algorithms.push(*a);
+                }
+            }
+            if c.issuer.is_none() {
+                c.issuer = jwks.issuer().map(|iss| vec![iss.to_owned()]);
+            }
+            c.remote = Some(jwks);
+        })
+    }
+
+    /// A verifier for an OpenID provider's tokens: discovery at
+    /// `{issuer}/.well-known/openid-configuration`, then its `jwks_uri`, loaded once before this
+    /// returns and refreshed in the background (see [`RemoteJwks`] for the defaults and
+    /// [`RemoteJwks::from_issuer`] to change them); `iss` must be the issuer.
+    ///
+    /// # Errors
+    /// A [`FetchError`] when the issuer URL is refused, or discovery or the first key set fails.
+    #[cfg(feature = "jwks")]
+    pub async fn discover(
+        issuer: &str,
+        algorithms: impl IntoIterator<Item = Algorithm>,
+    ) -> Result<Self, FetchError> {
+        let jwks = RemoteJwks::from_issuer(issuer)?
+            .algorithms(algorithms)
+            .load()
+            .await?;
+        Ok(Self::new().remote_jwks(jwks))
+    }
+
     /// Verifies a token.
     ///
     /// # Errors
     /// A [`JwtError`] saying why the token is refused.
     pub fn verify(&self, token: &str) -> Result<Claims<C>, JwtError> {
+        #[cfg(feature = "jwks")]
+        let remote = self.config.remote.as_ref().map(RemoteJwks::snapshot);
+        #[cfg(feature = "jwks")]
+        let remote = remote.as_deref();
+        #[cfg(not(feature = "jwks"))]
+        let remote = None;
+        self.verify_in(token, remote).map_err(|(error, _)| error)
+    }
+
+    /// Verifies a token; with a [`RemoteJwks`] and a `kid` it does not know, first waits (at
+    /// most the key set's timeout) for a refetch of the key set, unless one ran within its
+    /// `min_refetch_interval`. Nothing blocks a thread: the fetch runs on the key set's task.
+    ///
+    /// # Errors
+    /// A [`JwtError`] saying why the token is refused.
+    #[cfg(feature = "jwks")]
+    pub async fn verify_fresh(&self, token: &str) -> Result<Claims<C>, JwtError> {
+        let Some(remote) = &self.config.remote else {
+            return self.verify_in(token, None).map_err(|(error, _)| error);
+        };
+        let snapshot = remote.snapshot();
+        match self.verify_in(token, Some(&snapshot)) {
+            Err((_, true)) if remote.refetch(snapshot.version).await => {
+                let snapshot = remote.snapshot();
+                self.verify_in(token, Some(&snapshot))
+                    .map_err(|(error, _)| error)
+            }
+            outcome => outcome.map_err(|(error, _)| error),
+        }
+    }
+
+    /// The work of `verify`; the flag says the token names a `kid` that no key set knows.
+    fn verify_in(
+        &self,
+        token: &str,
+        remote: Option<&KeySet>,
+    ) -> Result<Claims<C>, (JwtError, bool)> {
         let c = &*self.config;
         if token.len() > c.max_len {
-            return Err(JwtError::new(
-                JwtErrorKind::TooLong,
-                format!("{} bytes", token.len()),
+            return Err((
+                JwtError::new(JwtErrorKind::TooLong, format!("{} bytes", token.len())),
+                false,
             ));
         }
-        let header = jsonwebtoken::decode_header(token).map_err(|e| from_jwt(&e))?;
-        if !c.algorithms.contains(&header.alg) {
-            return Err(JwtError::new(
-                JwtErrorKind::Algorithm,
-                format!("{:?} is not allowed", header.alg),
-            ));
-        }
-        let keys: &[Key] = match &header.kid {
-            Some(kid) => match c.keys_by_kid.get(kid) {
-                Some(k) => std::slice::from_ref(k),
-                None => return Err(JwtError::new(JwtErrorKind::UnknownKey, "unknown kid")),
-            },
-            None => &c.keys,
-        };
+        let header = jsonwebtoken::decode_header(token).map_err(|e| (from_jwt(&e), false))?;
         let Some((_, validation)) = c.validations.iter().find(|(a, _)| *a == header.alg) else {
-            return Err(JwtError::new(
-                JwtErrorKind::Algorithm,
-                format!("{:?} is not allowed", header.alg),
+            return Err((
+                JwtError::new(
+                    JwtErrorKind::Algorithm,
+                    format!("{:?} is not allowed", header.alg),
+                ),
+                false,
             ));
         };
+        let (named, anonymous, fetched): (Option<&Key>, &[Key], &[Key]) = match &header.kid {
+            Some(kid) => {
+                let found = c
+                    .own
+                    .by_kid
+                    .get(kid)
+                    .or_else(|| remote.and_then(|r| r.by_kid.get(kid)));
+                match found {
+                    Some(key) => (Some(key), &[], &[]),
+                    None => {
+                        return Err((JwtError::new(JwtErrorKind::UnknownKey, "unknown kid"), true))
+                    }
+                }
+            }
+            None => (
+                None,
+                &c.own.anonymous,
+                remote.map_or(&[][..], |r| &r.anonymous[..]),
+            ),
+        };
+        let keys = named.into_iter().chain(anonymous).chain(fetched);
         let mut last = JwtError::new(JwtErrorKind::UnknownKey, "no key for the algorithm");
-        for key in keys.iter().filter(|k| k.algorithms.contains(&header.alg)) {
+        for key in keys.filter(|k| k.algorithms.contains(&header.alg)) {
             match jsonwebtoken::decode::<serde_json::Value>(token, &key.key, validation) {
-                Ok(data) => return self.claims(data.claims, header.kid.clone()),
+                Ok(data) => {
+                    return self
+                        .claims(data.claims, header.kid.clone())
+                        .map_err(|e| (e, false))
+                }
                 Err(e) => last = from_jwt(&e),
             }
         }
-        Err(last)
+        Err((last, false))
     }
 
     fn claims(&self, value: serde_json::Value, kid: Option<String>) -> Result<Claims<C>, JwtError> {
@@ -484,16 +628,19 @@ impl Config {
         validation.leeway = self.leeway;
         validation.validate_exp = true;
         validation.validate_nbf = true;
-        validation.required_spec_claims = if self.require_exp {
-            ["exp".to_owned()].into_iter().collect()
-        } else {
-            Default::default()
-        };
+        validation.required_spec_claims = Default::default();
+        if self.require_exp {
+            validation.required_spec_claims.insert("exp".to_owned());
+        }
+        // A configured issuer or audience must be in the token, as PyJWT says: jsonwebtoken
+        // alone checks them only when present.
         if let Some(iss) = &self.issuer {
             validation.set_issuer(iss);
+            validation.required_spec_claims.insert("iss".to_owned());
         }
         if let Some(aud) = &self.audience {
             validation.set_audience(aud);
+            validation.required_spec_claims.insert("aud".to_owned());
         }
         validation
     }
@@ -529,12 +676,15 @@ where
         token: BearerToken,
         parts: &'a Parts,
     ) -> impl Future<Output = Result<Claims<C>, AuthError>> + Send + 'a {
-        let outcome = JwtVerifier::verify(self, &token.0).map_err(|error| {
+        let refuse = move |error: JwtError| {
             tracing::debug!(target: "towerapi::auth", kind = ?error.kind(), "token refused");
             AuthError::unauthorized("Could not validate credentials")
                 .with_challenge(bearer_challenge(parts))
-        });
-        std::future::ready(outcome)
+        };
+        #[cfg(feature = "jwks")]
+        return async move { self.verify_fresh(&token.0).await.map_err(refuse) };
+        #[cfg(not(feature = "jwks"))]
+        std::future::ready(JwtVerifier::verify(self, &token.0).map_err(refuse))
     }
 }
 
@@ -770,6 +920,16 @@ mod tests {
             .kind(),
             JwtErrorKind::Audience
         );
+        for (claims, missing) in [
+            (json!({"exp": FUTURE, "iss": "https://idp"}), "aud"),
+            (json!({"exp": FUTURE, "aud": "api"}), "iss"),
+        ] {
+            assert_eq!(
+                v.verify(&hs(claims)).unwrap_err().kind(),
+                JwtErrorKind::Audience,
+                "a configured {missing} must be in the token"
+            );
+        }
     }
 
     #[test]
