@@ -53,6 +53,10 @@ fn bench(c: &mut Criterion) {
         EncodingKey::from_rsa_pem(pem("PRIVATE KEY", rsa.as_der().unwrap().as_ref()).as_bytes())
             .unwrap();
     let rsa_public = rsa.public_key().as_ref().to_vec();
+    #[cfg(feature = "jwks")]
+    let rsa_for_remote =
+        EncodingKey::from_rsa_pem(pem("PRIVATE KEY", rsa.as_der().unwrap().as_ref()).as_bytes())
+            .unwrap();
 
     let cases = [
         (
@@ -98,7 +102,70 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    #[cfg(feature = "jwks")]
+    remote(&mut g, &claims, &rsa_for_remote);
     g.finish();
+}
+
+/// RS256 with the key from a [`RemoteJwks`] (by `kid`), as behind an identity provider: the
+/// same work plus reading the current key set.
+#[cfg(feature = "jwks")]
+fn remote(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    claims: &serde_json::Value,
+    key: &EncodingKey,
+) {
+    use std::future::Future;
+    use std::pin::Pin;
+    use towerapi::auth::jwt::{Fetch, FetchError, RemoteJwks};
+
+    struct Memory(bytes::Bytes);
+    impl Fetch for Memory {
+        fn get<'a>(
+            &'a self,
+            _url: &'a http::Uri,
+        ) -> Pin<Box<dyn Future<Output = Result<bytes::Bytes, FetchError>> + Send + 'a>> {
+            let body = self.0.clone();
+            Box::pin(async move { Ok(body) })
+        }
+    }
+    let mut jwk = jsonwebtoken::jwk::Jwk::from_encoding_key(key, Algorithm::RS256).unwrap();
+    jwk.common.key_id = Some("rsa-1".to_owned());
+    let set = serde_json::json!({ "keys": [jwk] }).to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let jwks = runtime
+        .block_on(
+            RemoteJwks::from_url("https://idp.test/jwks")
+                .unwrap()
+                .fetch(Memory(set.into()))
+                .load(),
+        )
+        .unwrap();
+    let verifier = JwtVerifier::<serde_json::Value>::new().remote_jwks(jwks);
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some("rsa-1".to_owned());
+    let token = jsonwebtoken::encode(&header, claims, key).unwrap();
+    let mut svc = AuthLayer::new(OAuth2PasswordBearer::new("token"))
+        .verify_with(verifier)
+        .layer(service_fn(|_req: Request<()>| {
+            std::future::ready(Ok::<_, Infallible>(Response::new(Body::empty())))
+        }));
+    let value = format!("Bearer {token}");
+    let _enter = runtime.enter();
+    g.bench_function("RS256 layer, remote JWKS", |b| {
+        b.iter(|| {
+            let req = Request::builder()
+                .header(header::AUTHORIZATION, value.as_str())
+                .body(())
+                .unwrap();
+            let res = now(svc.call(req)).unwrap();
+            assert_eq!(res.status(), 200);
+            black_box(res)
+        })
+    });
 }
 
 criterion_group!(benches, bench);
