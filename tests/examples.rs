@@ -321,3 +321,52 @@ async fn oauth2_jwt() {
         (200, br#"[{"item_id":"Foo","owner":"johndoe"}]"#.as_slice())
     );
 }
+
+#[tokio::test]
+async fn fastapi_parity() {
+    let (_running, addr, _rx) = start("fastapi_parity");
+    let w = send(addr, "GET", "/resp/floats-model", &[]).await;
+    assert_eq!(
+        (w.status, w.stable_headers()),
+        (
+            200,
+            headers(&[
+                ("content-type", "application/json"),
+                ("content-length", "118")
+            ])
+        )
+    );
+    assert_eq!(
+        w.body,
+        br#"{"one":1.0,"big":1e+20,"small":1e-7,"tenth":0.1,"third":0.3333333333333333,"neg_zero":-0.0,"int_big":9007199254740993}"#
+    );
+    let w = send(addr, "GET", "/resp/file", &[]).await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (200, b"hello from the oracle file\n".as_slice())
+    );
+    let w = common::send_body(
+        addr,
+        "POST",
+        "/token",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        b"username=alice&password=secret&scope=items:read",
+    )
+    .await;
+    assert_eq!(w.status, 200);
+    let body: serde_json::Value = serde_json::from_slice(&w.body).unwrap();
+    let bearer = format!("Bearer {}", body["access_token"].as_str().unwrap());
+    let w = send(addr, "GET", "/me", &[("authorization", &bearer)]).await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (
+            200,
+            br#"{"username":"alice","email":"alice@example.com","full_name":"Alice Oracle","disabled":false}"#.as_slice()
+        )
+    );
+    let w = send(addr, "GET", "/me/items", &[("authorization", &bearer)]).await;
+    assert_eq!(
+        (w.status, w.header("www-authenticate")),
+        (403, Some("Bearer scope=\"items:write items:read\""))
+    );
+}
