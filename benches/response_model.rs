@@ -7,6 +7,8 @@
 //! - `layer: same type`, `layer: From<Row>`, `layer: generic`: a response through the layer,
 //!   minus `bare inner` (the handler's part), is the layer's cost.
 //! - `transcode`: the generic path's work alone (record the row, read the model).
+//! - `M built by cloning the row's fields`: the allocations any generic path pays to hand over
+//!   an owned model (its Strings and Vec), built and dropped: the floor under `transcode`.
 //! - `layer: generic (Value)`: the payload is a `serde_json::Value` (FastAPI's dict), read into
 //!   the model directly, against `serde_json::to_vec` of that Value.
 //! - `naive Value round trip`: `from_value(to_value(row))`, and `JSON text round trip`:
@@ -126,6 +128,25 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("transcode: record only", |b| {
         b.iter(|| Tokens::with_reused(|tokens| tokens.record(black_box(&value)).unwrap()))
+    });
+    // The floor of any generic path: the model's own Strings and Vec, built from borrowed
+    // fields and dropped (what `transcode` cannot avoid, since it must hand over an owned M).
+    g.bench_function("M built by cloning the row's fields", |b| {
+        b.iter(|| {
+            let r = black_box(&value);
+            black_box(OrderOut {
+                id: r.id,
+                customer: r.customer.clone(),
+                email: r.email.clone(),
+                active: r.active,
+                total: r.total,
+                currency: r.currency.clone(),
+                created_at: r.created_at.clone(),
+                note: r.note.clone(),
+                priority: r.priority,
+                tags: r.tags.clone(),
+            })
+        })
     });
     let recorded = Tokens::from_value(&value).unwrap();
     g.bench_function("transcode: read only (drop not timed)", |b| {
