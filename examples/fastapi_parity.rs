@@ -19,7 +19,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::io;
 use std::path::PathBuf;
 
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Router;
@@ -41,7 +41,7 @@ use towerapi::auth::{
     constant_time_eq, ApiKey, ApiKeyCookie, ApiKeyHeader, ApiKeyQuery, AuthError, AuthLayer,
     AuthorizationValue, BearerToken, HttpAuthorizationCredentials, HttpBase, HttpBasic,
     HttpBasicCredentials, HttpBearer, HttpDigest, OAuth2, OAuth2AuthorizationCodeBearer,
-    OAuth2PasswordBearer, OpenIdConnect, Principal, ScopesLayer, SecurityScopes, WithScopes,
+    OAuth2PasswordBearer, OpenIdConnect, Principal, ScopesLayer, SecurityScopes,
 };
 use towerapi::encode::class::{internal_server_error, RenderError, Rendered};
 use towerapi::encode::with;
@@ -1248,22 +1248,12 @@ async fn get_current_user(claims: Claims<TokenData>, parts: &Parts) -> Result<Us
     })
 }
 
-/// `get_current_active_user`: the current user, refused with `400 Inactive user` when disabled.
-/// An extractor, as FastAPI's is a dependency: it runs after the layer's scope check, as
-/// FastAPI's runs after `get_current_user`'s.
-pub(crate) struct CurrentActiveUser(User);
-
-impl<S: Send + Sync> FromRequestParts<S> for CurrentActiveUser {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Principal(user) = Principal::<WithScopes<User>>::from_request_parts(parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        if user.principal.disabled == Some(true) {
-            return Err(AuthError::inactive_user().into_response());
-        }
-        Ok(CurrentActiveUser(user.principal))
+/// `get_current_active_user`: refused with `400 Inactive user` when disabled. It runs after the
+/// layer's scope check, as FastAPI's runs after `get_current_user`'s.
+fn get_current_active_user(user: &User, _: &Parts) -> Result<(), AuthError> {
+    match user.disabled {
+        Some(true) => Err(AuthError::inactive_user()),
+        _ => Ok(()),
     }
 }
 
@@ -1283,6 +1273,7 @@ fn token_routes() -> Router {
     let get_current_user = AuthLayer::new(oauth2_password())
         .jwt(JwtVerifier::<TokenData>::hs256(SECRET_KEY))
         .and_then(get_current_user);
+    let get_current_active_user = get_current_user.clone().authorize(get_current_active_user);
     Router::new()
         .route(
             "/token",
@@ -1302,19 +1293,18 @@ fn token_routes() -> Router {
             // `Depends(get_current_active_user)`, which is `Security(get_current_user,
             // scopes=["items:read"])`.
             "/me",
-            get(|CurrentActiveUser(user): CurrentActiveUser| async move { Reply::new(user) })
-                .layer(
-                    ServiceBuilder::new()
-                        .layer(ScopesLayer::new(["items:read"]))
-                        .layer(get_current_user.clone())
-                        .layer(model(ResponseModelLayer::<User>::new())),
-                ),
+            get(|Principal(user): Principal<User>| async move { Reply::new(user) }).layer(
+                ServiceBuilder::new()
+                    .layer(ScopesLayer::new(["items:read"]))
+                    .layer(get_current_active_user.clone())
+                    .layer(model(ResponseModelLayer::<User>::new())),
+            ),
         )
         .route(
             // `Security(get_current_active_user, scopes=["items:write"])`: the route's scope
             // first, then the dependency's.
             "/me/items",
-            get(|CurrentActiveUser(user): CurrentActiveUser| async move {
+            get(|Principal(user): Principal<User>| async move {
                 Reply::new([MyItem {
                     item_id: "Foo",
                     owner: user.username,
@@ -1324,16 +1314,16 @@ fn token_routes() -> Router {
                 ServiceBuilder::new()
                     .layer(ScopesLayer::new(["items:write"]))
                     .layer(ScopesLayer::new(["items:read"]))
-                    .layer(get_current_user.clone()),
+                    .layer(get_current_active_user),
             ),
         )
         .route(
             // `Depends(get_current_user)`: no scopes, no active-user check.
             "/me/status",
-            get(|Principal(user): Principal<WithScopes<User>>| async move {
+            get(|Principal(user): Principal<User>| async move {
                 Reply::new(Status {
                     status: "ok",
-                    user: user.principal.username,
+                    user: user.username,
                 })
             })
             .layer(get_current_user),

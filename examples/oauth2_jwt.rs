@@ -17,7 +17,6 @@ use towerapi::auth::form::OAuth2PasswordRequestForm;
 use towerapi::auth::jwt::{bearer_challenge, Claims, JwtIssuer, JwtVerifier};
 use towerapi::auth::{
     constant_time_eq, AuthError, AuthLayer, OAuth2PasswordBearer, Principal, ScopesLayer,
-    WithScopes,
 };
 use towerapi::prelude::*;
 
@@ -81,17 +80,21 @@ async fn login(form: OAuth2PasswordRequestForm) -> Result<Reply<Token>, Reply<se
     }))
 }
 
-/// `get_current_user` after the token check: the user must exist and be active.
+/// `get_current_user` after the token check: the user must exist.
 async fn current_user(claims: Claims, parts: &Parts) -> Result<User, AuthError> {
     let user = claims.sub.as_deref().and_then(find);
-    let user = user.ok_or_else(|| {
+    user.ok_or_else(|| {
         AuthError::unauthorized("Could not validate credentials")
             .with_challenge(bearer_challenge(parts))
-    })?;
+    })
+}
+
+/// `get_current_active_user`, after the scope check.
+fn active(user: &User, _: &Parts) -> Result<(), AuthError> {
     if user.disabled {
         return Err(AuthError::inactive_user());
     }
-    Ok(user)
+    Ok(())
 }
 
 fn app() -> Router {
@@ -100,7 +103,10 @@ fn app() -> Router {
         ("me", "Read information about the current user."),
         ("items", "Read items."),
     ]);
-    let auth = AuthLayer::new(oauth2).jwt(verifier).and_then(current_user);
+    let auth = AuthLayer::new(oauth2)
+        .jwt(verifier)
+        .and_then(current_user)
+        .authorize(active);
     // Scopes outside the verifier: the check and the challenge see them all, route scope first.
     let secured = |scopes: &'static [&'static str]| {
         ServiceBuilder::new()
@@ -111,13 +117,13 @@ fn app() -> Router {
         .route("/token", post(login))
         .route(
             "/users/me",
-            get(|Principal(u): Principal<WithScopes<User>>| async move { Reply::new(u.principal) })
+            get(|Principal(user): Principal<User>| async move { Reply::new(user) })
                 .layer(secured(&["me"])),
         )
         .route(
             "/users/me/items",
-            get(|Principal(u): Principal<WithScopes<User>>| async move {
-                Reply::new(serde_json::json!([{"item_id": "Foo", "owner": u.principal.username}]))
+            get(|Principal(user): Principal<User>| async move {
+                Reply::new(serde_json::json!([{"item_id": "Foo", "owner": user.username}]))
             })
             .layer(secured(&["items", "me"])),
         )

@@ -39,6 +39,21 @@ pub trait Verify<C>: Clone + Send + Sync + 'static {
         credentials: C,
         parts: &'a Parts,
     ) -> impl Future<Output = Result<Self::Principal, AuthError>> + Send + 'a;
+
+    /// A last check, after the layer checked the granted scopes against the required ones
+    /// (FastAPI's `get_current_active_user` after `get_current_user`). Default: none.
+    ///
+    /// # Errors
+    /// The answer to send instead of calling the inner service.
+    fn authorize(&self, _principal: &Self::Principal, _parts: &Parts) -> Result<(), AuthError> {
+        Ok(())
+    }
+
+    /// Puts the principal into the request extensions; by default as
+    /// [`Principal<Self::Principal>`](Principal).
+    fn store(principal: Self::Principal, extensions: &mut http::Extensions) {
+        extensions.insert(Principal(principal));
+    }
 }
 
 /// No verification: the credentials go to the handler as they were read.
@@ -77,24 +92,69 @@ where
 }
 
 /// A verifier followed by a second step on its principal (FastAPI's `get_current_user` after the
-/// token check: look the user up, refuse a disabled one). Made by
-/// [`AuthLayer::and_then`]. The first verifier's granted scopes are kept.
+/// token check: look the user up), and optionally a last check after the scope check
+/// (`get_current_active_user`: refuse a disabled user). Made by [`AuthLayer::and_then`] and
+/// [`AuthLayer::authorize`]. The first verifier's granted scopes are kept; the handler gets
+/// [`Principal<P>`] with the second step's `P`.
 #[derive(Clone)]
-pub struct AndThen<V, F> {
+pub struct AndThen<V, F, G = NoCheck> {
     first: V,
     then: F,
+    check: G,
 }
 
-impl<V, F> fmt::Debug for AndThen<V, F> {
+impl<V, F, G> fmt::Debug for AndThen<V, F, G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AndThen")
             .field("first", &std::any::type_name::<V>())
             .field("then", &std::any::type_name::<F>())
+            .field("check", &std::any::type_name::<G>())
             .finish()
     }
 }
 
-/// The principal of an [`AndThen`]: the second step's, with the scopes the first one granted.
+/// The last check of an [`AndThen`]: none, or a function of the principal and the request head
+/// (see [`AuthLayer::authorize`]).
+pub trait Check<P>: Clone + Send + Sync + 'static {
+    /// `Ok` to go on, or the answer.
+    ///
+    /// # Errors
+    /// The answer to send instead of calling the inner service.
+    fn check(&self, principal: &P, parts: &Parts) -> Result<(), AuthError>;
+}
+
+/// No last check.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoCheck;
+
+impl<P> Check<P> for NoCheck {
+    fn check(&self, _principal: &P, _parts: &Parts) -> Result<(), AuthError> {
+        Ok(())
+    }
+}
+
+/// A function as a [`Check`].
+#[derive(Clone, Copy)]
+pub struct CheckFn<G>(G);
+
+impl<G> fmt::Debug for CheckFn<G> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(std::any::type_name::<G>())
+    }
+}
+
+impl<P, G> Check<P> for CheckFn<G>
+where
+    G: Fn(&P, &Parts) -> Result<(), AuthError> + Clone + Send + Sync + 'static,
+{
+    fn check(&self, principal: &P, parts: &Parts) -> Result<(), AuthError> {
+        (self.0)(principal, parts)
+    }
+}
+
+/// The principal of an [`AndThen`] while the layer works: the second step's, with the scopes
+/// the first one granted. Handlers get [`Principal<P>`] (and the scopes as
+/// [`GrantedScopes`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WithScopes<P> {
     /// What the second step returned.
@@ -103,17 +163,26 @@ pub struct WithScopes<P> {
     pub scopes: Option<Vec<String>>,
 }
 
-impl<C, V, F, P> Verify<C> for AndThen<V, F>
+impl<C, V, F, G, P> Verify<C> for AndThen<V, F, G>
 where
     C: Send + 'static,
     V: Verify<C>,
     F: for<'a> VerifyCall<'a, V::Principal, Principal = P> + Clone + Send + Sync + 'static,
+    G: Check<P>,
     P: Clone + Send + Sync + 'static,
 {
     type Principal = WithScopes<P>;
 
     fn granted_scopes(principal: &WithScopes<P>) -> Option<Vec<String>> {
         principal.scopes.clone()
+    }
+
+    fn authorize(&self, principal: &WithScopes<P>, parts: &Parts) -> Result<(), AuthError> {
+        self.check.check(&principal.principal, parts)
+    }
+
+    fn store(principal: WithScopes<P>, extensions: &mut http::Extensions) {
+        extensions.insert(Principal(principal.principal));
     }
 
     async fn verify<'a>(
@@ -244,8 +313,9 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
     }
 
     /// Adds a second step after the verifier: an async function of its principal and the request
-    /// head (look the user up, refuse a disabled one with [`AuthError::inactive_user`]). The
-    /// handler gets [`Principal<WithScopes<P>>`](WithScopes).
+    /// head (look the user up; `Err` for an unknown one). The handler gets [`Principal<P>`];
+    /// the first verifier's scopes are checked after this step, then
+    /// [`authorize`](AuthLayer::authorize)'s check runs, in FastAPI's order.
     pub fn and_then<F, P>(self, f: F) -> AuthLayer<Sch, AndThen<V, F>>
     where
         V: Verify<Sch::Credentials>,
@@ -257,6 +327,7 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
             verify: AndThen {
                 first: self.verify,
                 then: f,
+                check: NoCheck,
             },
             on_reject: self.on_reject,
         }
@@ -276,6 +347,26 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
     /// The scheme.
     pub fn scheme(&self) -> &Sch {
         &self.scheme
+    }
+}
+
+impl<Sch: Scheme, V, F> AuthLayer<Sch, AndThen<V, F>> {
+    /// A last check on the principal of [`and_then`](AuthLayer::and_then), after the scope
+    /// check: FastAPI's `get_current_active_user`, as in
+    /// `.authorize(|user: &User, _| if user.disabled { Err(AuthError::inactive_user()) } else { Ok(()) })`.
+    pub fn authorize<G, P>(self, check: G) -> AuthLayer<Sch, AndThen<V, F, CheckFn<G>>>
+    where
+        G: Fn(&P, &Parts) -> Result<(), AuthError> + Clone + Send + Sync + 'static,
+    {
+        AuthLayer {
+            scheme: self.scheme,
+            verify: AndThen {
+                first: self.verify.first,
+                then: self.verify.then,
+                check: CheckFn(check),
+            },
+            on_reject: self.on_reject,
+        }
     }
 }
 
@@ -395,26 +486,26 @@ where
         // The verifier may borrow the request head: one async block owns both. A box on this
         // path only (a verifier does I/O or crypto; the plain schemes never get here).
         let shared = self.shared.clone();
-        let verifying: Verifying<V::Principal> = Box::pin(async move {
+        let verifying: Verifying = Box::pin(async move {
             let mut parts = parts;
-            match shared.verify.verify(credentials, &parts).await {
-                Ok(principal) => match V::granted_scopes(&principal) {
-                    None => Ok((principal, parts)),
-                    Some(granted) => {
-                        let granted = GrantedScopes(granted);
-                        // The scopes required so far (layers outside this one) are checked now;
-                        // the ones inside check themselves.
-                        match granted.check(&parts) {
-                            Ok(()) => {
-                                parts.extensions.insert(granted);
-                                Ok((principal, parts))
-                            }
-                            Err(error) => Err(shared.reject(error)),
-                        }
-                    }
-                },
-                Err(error) => Err(shared.reject(error)),
+            let principal = match shared.verify.verify(credentials, &parts).await {
+                Ok(principal) => principal,
+                Err(error) => return Err(shared.reject(error)),
+            };
+            if let Some(granted) = V::granted_scopes(&principal) {
+                let granted = GrantedScopes(granted);
+                // The scopes required so far (layers outside this one) are checked now; the
+                // ones inside check themselves.
+                if let Err(error) = granted.check(&parts) {
+                    return Err(shared.reject(error));
+                }
+                parts.extensions.insert(granted);
             }
+            if let Err(error) = shared.verify.authorize(&principal, &parts) {
+                return Err(shared.reject(error));
+            }
+            V::store(principal, &mut parts.extensions);
+            Ok(parts)
         });
         // The ready service goes into the future; a fresh clone stays for the next request.
         let clone = self.inner.clone();
@@ -425,11 +516,12 @@ where
                 inner: Some(ready),
                 body: Some(body),
             },
+            _principal: std::marker::PhantomData,
         }
     }
 }
 
-type Verifying<P> = Pin<Box<dyn Future<Output = Result<(P, Parts), Response<Body>>> + Send>>;
+type Verifying = Pin<Box<dyn Future<Output = Result<Parts, Response<Body>>> + Send>>;
 
 pin_project! {
     /// The response future of [`Auth`].
@@ -438,20 +530,21 @@ pin_project! {
         S: Service<Request<ReqBody>>,
     {
         #[pin]
-        state: State<S, P, ReqBody>,
+        state: State<S, ReqBody>,
+        _principal: std::marker::PhantomData<fn() -> P>,
     }
 }
 
 pin_project! {
     #[project = StateProj]
-    enum State<S, P, ReqBody>
+    enum State<S, ReqBody>
     where
         S: Service<Request<ReqBody>>,
     {
         Inner { #[pin] future: S::Future },
         Reject { response: Option<Response<Body>> },
         Verifying {
-            verifying: Verifying<P>,
+            verifying: Verifying,
             inner: Option<S>,
             body: Option<ReqBody>,
         },
@@ -462,6 +555,7 @@ impl<S: Service<Request<B>>, P, B> ResponseFuture<S, P, B> {
     fn inner(future: S::Future) -> Self {
         Self {
             state: State::Inner { future },
+            _principal: std::marker::PhantomData,
         }
     }
 
@@ -470,6 +564,7 @@ impl<S: Service<Request<B>>, P, B> ResponseFuture<S, P, B> {
             state: State::Reject {
                 response: Some(response),
             },
+            _principal: std::marker::PhantomData,
         }
     }
 }
@@ -506,8 +601,7 @@ where
                 } => {
                     let outcome = ready!(verifying.as_mut().poll(cx));
                     match outcome {
-                        Ok((principal, mut parts)) => {
-                            parts.extensions.insert(Principal(principal));
+                        Ok(parts) => {
                             let body = body.take().expect("polled after completion");
                             let mut svc = inner.take().expect("polled after completion");
                             let future = svc.call(Request::from_parts(parts, body));

@@ -55,7 +55,8 @@ pub use error::{AuthError, AuthErrorKind};
 #[cfg(feature = "axum")]
 pub use extract::MissingCredentials;
 pub use layer::{
-    AndThen, Auth, AuthLayer, NoVerify, ResponseFuture, Verify, VerifyCall, VerifyFn, WithScopes,
+    AndThen, Auth, AuthLayer, Check, CheckFn, NoCheck, NoVerify, ResponseFuture, Verify,
+    VerifyCall, VerifyFn, WithScopes,
 };
 #[doc(inline)]
 pub use scheme::{
