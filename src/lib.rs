@@ -39,7 +39,7 @@ pub mod prelude {
     #[cfg(feature = "fast-json")]
     pub use towerapi_encode::class::FastJson;
     pub use towerapi_encode::class::{
-        File, Html, Json, PlainText, Redirect, ResponseClass, Stream,
+        File, Html, Json, PlainText, PydanticJson, Redirect, ResponseClass, Stream,
     };
     pub use towerapi_encode::{Body, Payload, Reply};
     pub use towerapi_layers::{BackgroundTasks, BackgroundTasksLayer, SerializeLayer, StatusLayer};

@@ -2,7 +2,8 @@
 //!
 //! - [`Reply`] and [`Payload`]: a handler's typed value, carried unserialized in the response
 //!   extensions until the pipeline layers (towerapi-layers) check and write it.
-//! - [`class`]: response classes ([`Json`](class::Json), [`Html`](class::Html),
+//! - [`class`]: response classes ([`Json`](class::Json),
+//!   [`PydanticJson`](class::PydanticJson) (a route with a response model), [`Html`](class::Html),
 //!   [`PlainText`](class::PlainText), [`Redirect`](class::Redirect), [`File`](class::File),
 //!   [`Stream`](class::Stream), and `FastJson` behind the `fast-json` feature).
 //! - [`with`]: `#[serde(with)]` helpers where serde's default differs from FastAPI's encoding

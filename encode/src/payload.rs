@@ -15,6 +15,7 @@ trait ErasedValue: Any + Send + Sync + 'static {
     fn as_any(&self) -> &dyn Any;
     fn as_serialize(&self) -> &dyn erased_serde::Serialize;
     fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
+    fn write_pydantic_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
     #[cfg(feature = "fast-json")]
     fn write_fast_json(&self, out: &mut Vec<u8>) -> Result<(), sonic_rs::Error>;
     fn type_name(&self) -> &'static str;
@@ -35,6 +36,10 @@ where
 
     fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
         crate::class::json::write_json(self, out)
+    }
+
+    fn write_pydantic_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        crate::class::pydantic_json::write_json(self, out)
     }
 
     #[cfg(feature = "fast-json")]
@@ -185,6 +190,17 @@ impl Payload {
     /// or infinite float, a `Serialize` impl that fails.
     pub fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
         self.value.write_json(out)
+    }
+
+    /// Writes the value as compact JSON with pydantic-core's rules, as FastAPI writes a route
+    /// with a response model (see [`PydanticJson`](crate::class::PydanticJson)): NaN and
+    /// infinities are `null`.
+    ///
+    /// # Errors
+    /// When the value cannot be represented in JSON: a map with keys that are not strings, a
+    /// `Serialize` impl that fails.
+    pub fn write_pydantic_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        self.value.write_pydantic_json(out)
     }
 
     /// Writes the value with sonic-rs (see [`FastJson`](crate::class::FastJson)).

@@ -9,7 +9,9 @@ use http::{Method, Request, Response};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
-use towerapi_encode::class::{internal_server_error, File, FileRequest, Json, ResponseClass};
+use towerapi_encode::class::{
+    internal_server_error, File, FileRequest, Json, PydanticJson, ResponseClass,
+};
 use towerapi_encode::{Body, BoxError, LayerBody, Payload, Serialized, StatusFixed};
 
 use crate::rules;
@@ -59,6 +61,19 @@ impl SerializeLayer<Json> {
     /// JSON, FastAPI's default class.
     pub fn json() -> Self {
         Self { class: Json }
+    }
+}
+
+impl SerializeLayer<PydanticJson> {
+    /// JSON as pydantic-core writes it: FastAPI's default class on a route with a
+    /// `response_model` (or a return annotation). Floats differ from [`json`](Self::json):
+    /// `1e-7` rather than `1e-07`, `0.00001` rather than `1e-05`, NaN and infinities `null`
+    /// rather than a 500. A route with a response model *and* `response_class=JSONResponse`
+    /// keeps [`json`](Self::json). See [`PydanticJson`].
+    pub fn pydantic() -> Self {
+        Self {
+            class: PydanticJson,
+        }
     }
 }
 

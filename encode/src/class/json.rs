@@ -71,11 +71,11 @@ impl ResponseClass for Json {
 /// wrong guess only costs what serde_json's own growth would.
 static LAST_LEN: AtomicUsize = AtomicUsize::new(128);
 
-fn capacity_hint() -> usize {
+pub(super) fn capacity_hint() -> usize {
     LAST_LEN.load(Ordering::Relaxed)
 }
 
-fn remember_len(len: usize) {
+pub(super) fn remember_len(len: usize) {
     // Bounded, so one huge body does not make every later buffer huge.
     let hint = len.clamp(128, 64 * 1024).next_power_of_two();
     if hint != LAST_LEN.load(Ordering::Relaxed) {
@@ -126,9 +126,39 @@ fn not_finite() -> io::Error {
     )
 }
 
+/// Where a float layout leaves fixed notation, and how it writes the exponent. Both layouts
+/// keep the shortest round-trip digits and write `.0` on integral values in fixed notation.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct FloatLayout {
+    /// The smallest decimal exponent (of the first significant digit) written in fixed
+    /// notation: `-4` for Python's `repr` (`0.0001`, `1e-05`), `-5` for pydantic (`0.00001`,
+    /// `1e-6`). Both go up to 15 (`1000000000000000.0`, `1e+16`).
+    pub(super) min_fixed: i32,
+    /// Whether the exponent has at least two digits: Python's `1e-07`, pydantic's `1e-7`.
+    pub(super) pad_exponent: bool,
+}
+
+/// Python's `float.__repr__` (and so `json.dumps`).
+pub(super) const PYTHON_LAYOUT: FloatLayout = FloatLayout {
+    min_fixed: -4,
+    pad_exponent: true,
+};
+
 /// Re-lays zmij's shortest representation (`1e20`, `1.5e-7`, `0.00001`, `123.45`) in Python's
 /// `float.__repr__` layout.
+#[inline]
 fn write_python_float<W: ?Sized + io::Write>(w: &mut W, shortest: &str) -> io::Result<()> {
+    write_float(w, shortest, PYTHON_LAYOUT)
+}
+
+/// Re-lays zmij's shortest representation (`1e20`, `1.5e-7`, `0.00001`, `123.45`) in `layout`,
+/// straight into the writer (no allocation).
+#[inline]
+pub(super) fn write_float<W: ?Sized + io::Write>(
+    w: &mut W,
+    shortest: &str,
+    layout: FloatLayout,
+) -> io::Result<()> {
     let (neg, rest) = match shortest.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, shortest),
@@ -164,7 +194,7 @@ fn write_python_float<W: ?Sized + io::Write>(w: &mut W, shortest: &str) -> io::R
     let digits = &digits[..n];
     // Decimal exponent of the first significant digit.
     let e10 = point as i32 - leading - 1 + exp;
-    if (-4..16).contains(&e10) {
+    if (layout.min_fixed..16).contains(&e10) {
         if e10 >= 0 {
             let int_len = e10 as usize + 1;
             if digits.len() <= int_len {
@@ -191,8 +221,20 @@ fn write_python_float<W: ?Sized + io::Write>(w: &mut W, shortest: &str) -> io::R
             w.write_all(b".")?;
             w.write_all(&digits[1..])?;
         }
-        let sign = if e10 < 0 { '-' } else { '+' };
-        write!(w, "e{sign}{:02}", e10.abs())
+        // `e`, the sign, and up to three digits (a double's decimal exponent is at most 308).
+        let abs = e10.unsigned_abs();
+        let mut exp = [b'e', if e10 < 0 { b'-' } else { b'+' }, 0, 0, 0];
+        let mut len = 2;
+        if abs >= 100 {
+            exp[len] = b'0' + (abs / 100 % 10) as u8;
+            len += 1;
+        }
+        if abs >= 10 || layout.pad_exponent {
+            exp[len] = b'0' + (abs / 10 % 10) as u8;
+            len += 1;
+        }
+        exp[len] = b'0' + (abs % 10) as u8;
+        w.write_all(&exp[..=len])
     }
 }
 

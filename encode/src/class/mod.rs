@@ -3,7 +3,8 @@
 //!
 //! | class | FastAPI | content-type | default status |
 //! |---|---|---|---|
-//! | [`Json`] | `JSONResponse` | `application/json` | 200 |
+//! | [`Json`] | `JSONResponse` (the default without a `response_model`) | `application/json` | 200 |
+//! | [`PydanticJson`] | the default with a `response_model` (pydantic-core `dump_json`) | `application/json` | 200 |
 //! | [`FastJson`] (feature `fast-json`) | `ORJSONResponse` | `application/json` | 200 |
 //! | [`Html`] | `HTMLResponse` | `text/html; charset=utf-8` | 200 |
 //! | [`PlainText`] | `PlainTextResponse` | `text/plain; charset=utf-8` | 200 |
@@ -11,7 +12,7 @@
 //! | [`File`] | `FileResponse` | guessed from the name | 200 |
 //! | [`Stream`] | `StreamingResponse` | only if given; chunked | 200 |
 //!
-//! The first five implement [`ResponseClass`] and so can be a route's class in `SerializeLayer`.
+//! The first six implement [`ResponseClass`] and so can be a route's class in `SerializeLayer`.
 //! [`File`] and [`Stream`] are returned by a handler directly: they carry no payload.
 
 use std::fmt;
@@ -27,6 +28,7 @@ mod fast_json;
 mod file;
 mod finite;
 pub(crate) mod json;
+pub(crate) mod pydantic_json;
 mod redirect;
 mod stream;
 mod text;
@@ -38,6 +40,8 @@ pub use fast_json::FastJson;
 pub use file::{File, FileRequest};
 #[doc(inline)]
 pub use json::{Json, PythonFloatFormatter};
+#[doc(inline)]
+pub use pydantic_json::{PydanticFloatFormatter, PydanticJson};
 #[doc(inline)]
 pub use redirect::Redirect;
 #[doc(inline)]
