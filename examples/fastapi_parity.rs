@@ -11,9 +11,8 @@
 //! ```
 //!
 //! Where app.py relies on FastAPI's request validation (404, 405, the 422s of query parameters
-//! and JSON bodies), axum answers as axum does. Two things are workarounds for what towerapi
-//! does not ship yet: [`PydanticJson`] (FastAPI's JSON for a route with a response model) and
-//! the 422 of `/resp/query-int`'s `max_length`.
+//! and JSON bodies), axum answers as axum does; the 422 of `/resp/query-int`'s `max_length` is
+//! written by hand.
 
 use std::collections::{BTreeSet, HashSet};
 use std::io;
@@ -27,7 +26,7 @@ use chrono::{
     DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc,
 };
 use http::request::Parts;
-use http::{HeaderValue, StatusCode};
+use http::StatusCode;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -43,7 +42,7 @@ use towerapi::auth::{
     HttpBasicCredentials, HttpBearer, HttpDigest, OAuth2, OAuth2AuthorizationCodeBearer,
     OAuth2PasswordBearer, OpenIdConnect, Principal, ScopesLayer, SecurityScopes,
 };
-use towerapi::encode::class::{internal_server_error, RenderError, Rendered};
+use towerapi::encode::class::internal_server_error;
 use towerapi::encode::with;
 use towerapi::layers::ResponseModelLayer;
 use towerapi::prelude::*;
@@ -316,70 +315,10 @@ async fn item_by_id(Path(item_id): Path<String>) -> Response {
 
 // ---- FastAPI's JSON for a route with a response model ----------------------------------------
 
-/// The JSON FastAPI writes for a route with a `response_model` and the default response class:
-/// pydantic-core's `model_dump_json`. It differs from [`Json`] (`json.dumps`) only in floats:
-/// NaN and infinities are `null`, and the exponent is not padded (`1e-7`, not `1e-07`), with
-/// fixed notation down to `0.00001`.
-///
-/// A workaround: towerapi has no such class yet, and `ResponseModelLayer` output is otherwise
-/// written by `Json`.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct PydanticJson;
-
-impl ResponseClass for PydanticJson {
-    fn render(&self, payload: &Payload) -> Result<Rendered, RenderError> {
-        let mut out = Vec::with_capacity(128);
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, PydanticFloats);
-        // serde_json writes NaN and infinities with `write_null`, as pydantic does.
-        Serialize::serialize(payload.as_serialize(), &mut ser)
-            .map_err(|e| RenderError::new("PydanticJson", payload, e))?;
-        Ok(Rendered::ok(
-            HeaderValue::from_static("application/json"),
-            out,
-        ))
-    }
-}
-
-/// serde_json's compact formatter with pydantic's float layout.
-struct PydanticFloats;
-
-impl serde_json::ser::Formatter for PydanticFloats {
-    fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
-        writer.write_all(pydantic_float(value).as_bytes())
-    }
-}
-
-/// The shortest digits that round-trip (as Python's `repr`), in fixed notation for decimal
-/// exponents -5 to 15, else as `1.5e+16` / `1e-7`.
-pub(crate) fn pydantic_float(value: f64) -> String {
-    let sci = format!("{value:e}"); // shortest round-trip digits: `-1.5e-7`, `6.2e1`, `0e0`
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
-    };
-    if !(-5..16).contains(&exp) {
-        let exp_sign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{mantissa}e{exp_sign}{}", exp.unsigned_abs());
-    }
-    let digits = mantissa.replace('.', "");
-    if exp < 0 {
-        let zeros = "0".repeat(exp.unsigned_abs() as usize - 1);
-        return format!("{sign}0.{zeros}{digits}");
-    }
-    let int_len = exp as usize + 1;
-    if digits.len() > int_len {
-        format!("{sign}{}.{}", &digits[..int_len], &digits[int_len..])
-    } else {
-        format!("{sign}{digits}{}.0", "0".repeat(int_len - digits.len()))
-    }
-}
-
 /// `response_model=M` with the default response class: check and filter with `M`, write as
-/// pydantic does.
+/// pydantic does (`1e-7`, NaN as `null`).
 fn model<M>(layer: ResponseModelLayer<M>) -> (SerializeLayer<PydanticJson>, ResponseModelLayer<M>) {
-    (SerializeLayer::new(PydanticJson), layer)
+    (SerializeLayer::pydantic(), layer)
 }
 
 /// `response_model=M, response_class=JSONResponse`: check and filter with `M`, write as
