@@ -32,8 +32,10 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use http::request::Parts;
+#[cfg(test)]
+use jsonwebtoken::Header;
+use jsonwebtoken::Validation;
 pub use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
-use jsonwebtoken::{Header, Validation};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -718,7 +720,35 @@ impl<Sch: crate::Scheme> crate::AuthLayer<Sch> {
     }
 }
 
-/// Signs claims, for a `/token` endpoint.
+/// Signs claims, for a `/token` endpoint, with the bytes PyJWT's `jwt.encode` writes.
+///
+/// The header is PyJWT's, keys sorted: `{"alg":"HS256","typ":"JWT"}`, or
+/// `{"alg":"HS256","kid":"k1","typ":"JWT"}` with a [`kid`](Self::kid). The claims are the
+/// caller's, in their own order (a struct's field order, a map's iteration order), followed by
+/// `exp`; claims that have an `exp` of their own get the issuer's value in its place. Both
+/// are Python's `json.dumps(separators=(",", ":"))`: compact, non-ASCII and DEL escaped as
+/// `\uXXXX` (`ensure_ascii`), floats as Python's `repr` (`1e+20`; NaN and infinities become
+/// `null`, still JSON). So FastAPI's docs recipe, `jwt.encode({"sub": ..., "scopes": ...,
+/// "exp": ...}, key, algorithm="HS256")`, and a struct with those fields give the same token,
+/// byte for byte. (A `serde_json::Value` object iterates its keys sorted, unless serde_json's
+/// `preserve_order` feature is on: for the order of a Python dict, use a struct.)
+///
+/// # Example
+/// ```
+/// use towerapi_auth::jwt::JwtIssuer;
+///
+/// #[derive(serde::Serialize)]
+/// struct TokenClaims<'a> { sub: &'a str, scopes: Vec<String> }
+///
+/// let token = JwtIssuer::hs256(b"oracle-secret")
+///     .issue_at(&TokenClaims { sub: "alice", scopes: vec![] }, 4102444800)
+///     .unwrap();
+/// // FastAPI's /token answer for alice (BEHAVIOUR.md), byte for byte:
+/// assert_eq!(
+///     token,
+///     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsInNjb3BlcyI6W10sImV4cCI6NDEwMjQ0NDgwMH0.1efPiBA7HATqMg7vZ-HfE9L8A2fBHbYVtp4q9-SPqck"
+/// );
+/// ```
 #[derive(Clone)]
 pub struct JwtIssuer {
     key: Arc<EncodingKey>,
@@ -770,7 +800,8 @@ impl JwtIssuer {
         self
     }
 
-    /// Signs `claims` (a struct or map) with `exp` = now + the lifetime.
+    /// Signs `claims` (a struct or map) with `exp` = now + the lifetime (see
+    /// [`issue_at`](Self::issue_at)).
     ///
     /// # Errors
     /// When the claims are not a JSON object or cannot be signed.
@@ -781,21 +812,203 @@ impl JwtIssuer {
         self.issue_at(claims, now.saturating_add(self.ttl_secs))
     }
 
-    /// Signs `claims` with this `exp` (a Unix time).
+    /// Signs `claims` with this `exp` (a Unix time): the caller's claims in their own order,
+    /// then `"exp"`, unless the claims have an `exp` of their own, whose value is replaced in
+    /// place. The layout is PyJWT's (see [`JwtIssuer`]).
     ///
     /// # Errors
-    /// When the claims are not a JSON object or cannot be signed.
+    /// When the claims are not a JSON object or cannot be serialized ([`JwtErrorKind::Claims`]),
+    /// or the key is not one for the algorithm ([`JwtErrorKind::Algorithm`]).
     pub fn issue_at<T: Serialize>(&self, claims: &T, exp: u64) -> Result<String, JwtError> {
-        let mut value = serde_json::to_value(claims)
-            .map_err(|e| JwtError::new(JwtErrorKind::Claims, e.to_string()))?;
-        let map = value
-            .as_object_mut()
-            .ok_or_else(|| JwtError::new(JwtErrorKind::Claims, "claims must be an object"))?;
-        map.insert("exp".to_owned(), exp.into());
-        let mut header = Header::new(self.algorithm);
-        header.kid = self.kid.clone();
-        jsonwebtoken::encode(&header, &value, &self.key).map_err(|e| from_jwt(&e))
+        use base64::Engine as _;
+        const B64: base64::engine::GeneralPurpose =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+        // `jsonwebtoken::encode` checks this before signing; `crypto::sign` does not.
+        if self.key.family() != self.algorithm.family() {
+            return Err(from_jwt(&jsonwebtoken::errors::new_error(
+                jsonwebtoken::errors::ErrorKind::InvalidAlgorithm,
+            )));
+        }
+        let header = py_json(&PyJwtHeader {
+            alg: self.algorithm,
+            kid: self.kid.as_deref(),
+            typ: "JWT",
+        })?;
+        let payload = claims_with_exp(py_json(claims)?, exp)?;
+        let mut message = B64.encode(header);
+        message.push('.');
+        B64.encode_string(payload, &mut message);
+        let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &self.key, self.algorithm)
+            .map_err(|e| from_jwt(&e))?;
+        message.push('.');
+        message.push_str(&signature);
+        Ok(message)
     }
+}
+
+/// PyJWT's header: `json.dumps(header, sort_keys=True)`, so `alg`, `kid`, `typ` in that order.
+#[derive(Serialize)]
+struct PyJwtHeader<'a> {
+    alg: Algorithm,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kid: Option<&'a str>,
+    typ: &'static str,
+}
+
+/// `value` as Python's `json.dumps(value, separators=(",", ":"))` writes it (PyJWT's call).
+fn py_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JwtError> {
+    let mut out = Vec::with_capacity(128);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, PyJsonFormatter);
+    value
+        .serialize(&mut ser)
+        .map_err(|e| JwtError::new(JwtErrorKind::Claims, e.to_string()))?;
+    Ok(out)
+}
+
+/// Python's `json.dumps` defaults that serde_json's compact formatter lacks: `ensure_ascii`
+/// (every character outside `' '..='~'` as `\uXXXX`, lowercase hex, UTF-16 surrogate pairs
+/// beyond the BMP) and floats as `repr`. serde_json already escapes `"`, `\\` and control
+/// characters as Python does (`\n`, `\u001f`...).
+struct PyJsonFormatter;
+
+impl serde_json::ser::Formatter for PyJsonFormatter {
+    fn write_f64<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: f64,
+    ) -> std::io::Result<()> {
+        serde_json::ser::Formatter::write_f64(
+            &mut towerapi_encode::class::PythonFloatFormatter,
+            w,
+            value,
+        )
+    }
+
+    fn write_f32<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: f32,
+    ) -> std::io::Result<()> {
+        serde_json::ser::Formatter::write_f32(
+            &mut towerapi_encode::class::PythonFloatFormatter,
+            w,
+            value,
+        )
+    }
+
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut plain = 0;
+        for (i, c) in fragment.char_indices() {
+            if matches!(c, ' '..='~') {
+                continue;
+            }
+            w.write_all(&fragment.as_bytes()[plain..i])?;
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                write!(w, "\\u{unit:04x}")?;
+            }
+            plain = i + c.len_utf8();
+        }
+        w.write_all(&fragment.as_bytes()[plain..])
+    }
+}
+
+/// Sets `exp` in serialized claims: the value of each top-level `"exp"` replaced in place, or
+/// `"exp":<exp>` appended when there is none (Python's `payload["exp"] = exp` on a dict).
+/// `json` is serde_json's output, so valid and compact, with ASCII keys unescaped.
+fn claims_with_exp(json: Vec<u8>, exp: u64) -> Result<Vec<u8>, JwtError> {
+    if json.first() != Some(&b'{') {
+        return Err(JwtError::new(
+            JwtErrorKind::Claims,
+            "claims must be a JSON object",
+        ));
+    }
+    let exp = exp.to_string();
+    let values = top_level_values(&json, b"exp");
+    let mut out = Vec::with_capacity(json.len() + 16);
+    if values.is_empty() {
+        // `json` ends with the object's `}`.
+        let body = &json[..json.len() - 1];
+        out.extend_from_slice(body);
+        if body.len() > 1 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"exp\":");
+        out.extend_from_slice(exp.as_bytes());
+        out.push(b'}');
+    } else {
+        let mut copied = 0;
+        for value in values {
+            out.extend_from_slice(&json[copied..value.start]);
+            out.extend_from_slice(exp.as_bytes());
+            copied = value.end;
+        }
+        out.extend_from_slice(&json[copied..]);
+    }
+    Ok(out)
+}
+
+/// The byte ranges of the values of the top-level members named `key` in a compact JSON
+/// object.
+fn top_level_values(json: &[u8], key: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    // At depth 1: a key comes next / the key being read started here / the last key matched.
+    let (mut key_next, mut key_start, mut matched) = (false, None, false);
+    let mut value_start = None;
+    for (i, &b) in json.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+                if let Some(start) = key_start.take() {
+                    matched = json.get(start..i) == Some(key);
+                }
+            }
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                if depth == 1 && key_next {
+                    key_next = false;
+                    key_start = Some(i + 1);
+                }
+            }
+            b':' if depth == 1 && matched => {
+                matched = false;
+                value_start = Some(i + 1);
+            }
+            b',' if depth == 1 => {
+                if let Some(start) = value_start.take() {
+                    found.push(start..i);
+                }
+                key_next = true;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                key_next = depth == 1;
+            }
+            b'}' | b']' => {
+                if depth == 1 {
+                    if let Some(start) = value_start.take() {
+                        found.push(start..i);
+                    }
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 #[cfg(test)]

@@ -569,3 +569,310 @@ async fn scope_checks_in_both_stack_orders() {
         "ok"
     );
 }
+
+/// `JwtIssuer` against PyJWT 2.15.1: every expected token below is `jwt.encode(...)`'s output
+/// (the Python call is in each comment), secret `oracle-secret`.
+#[cfg(any(feature = "jwt-aws-lc-rs", feature = "jwt-rust-crypto"))]
+mod jwt_issuer_pyjwt_bytes {
+    use base64::Engine as _;
+    use serde::Serialize;
+
+    use crate::jwt::{Algorithm, DecodingKey, EncodingKey, JwtErrorKind, JwtIssuer, JwtVerifier};
+
+    const SECRET: &[u8] = b"oracle-secret";
+    const EXP: u64 = 4_102_444_800;
+
+    #[derive(Serialize)]
+    struct Login<'a> {
+        sub: &'a str,
+        scopes: &'a [&'a str],
+    }
+
+    /// The decoded header and payload of a token.
+    fn parts(token: &str) -> (String, String) {
+        let mut it = token.split('.').map(|part| {
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(part)
+                .unwrap();
+            String::from_utf8(bytes).unwrap()
+        });
+        (it.next().unwrap(), it.next().unwrap())
+    }
+
+    #[test]
+    fn fastapi_token_answer_byte_for_byte() {
+        // BEHAVIOUR.md, /token for alice: jwt.encode({"sub": "alice", "scopes": [], "exp": 4102444800}, ...)
+        const ALICE: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsInNjb3BlcyI6W10sImV4cCI6NDEwMjQ0NDgwMH0.1efPiBA7HATqMg7vZ-HfE9L8A2fBHbYVtp4q9-SPqck";
+        let issuer = JwtIssuer::hs256(SECRET);
+        let token = issuer
+            .issue_at(
+                &Login {
+                    sub: "alice",
+                    scopes: &[],
+                },
+                EXP,
+            )
+            .unwrap();
+        assert_eq!(token, ALICE);
+        assert_eq!(
+            parts(&token),
+            (
+                r#"{"alg":"HS256","typ":"JWT"}"#.to_owned(),
+                r#"{"sub":"alice","scopes":[],"exp":4102444800}"#.to_owned()
+            )
+        );
+
+        // app.py's dict itself, exp included: the same token.
+        #[derive(Serialize)]
+        struct WithExp<'a> {
+            sub: &'a str,
+            scopes: Vec<String>,
+            exp: u64,
+        }
+        let dict = WithExp {
+            sub: "alice",
+            scopes: vec![],
+            exp: EXP,
+        };
+        assert_eq!(issuer.issue_at(&dict, EXP).unwrap(), ALICE);
+
+        // ... plus scope=items:read: jwt.encode({"sub": "alice", "scopes": ["items:read"], "exp": 4102444800}, ...)
+        let token = issuer
+            .issue_at(
+                &Login {
+                    sub: "alice",
+                    scopes: &["items:read"],
+                },
+                EXP,
+            )
+            .unwrap();
+        assert_eq!(token, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsInNjb3BlcyI6WyJpdGVtczpyZWFkIl0sImV4cCI6NDEwMjQ0NDgwMH0.Be1CyhOtj2CSTCsfLDlu-EARPF9jG0GDD6_VKScUlUM");
+        let claims = JwtVerifier::<serde_json::Value>::hs256(SECRET)
+            .verify(&token)
+            .unwrap();
+        assert_eq!(claims.sub.as_deref(), Some("alice"));
+        assert_eq!(claims.scopes, ["items:read"]);
+        assert_eq!(claims.exp, Some(EXP));
+    }
+
+    #[test]
+    fn kid_goes_between_alg_and_typ_as_pyjwt_sorts_the_header() {
+        // jwt.encode({"sub": "alice", "scopes": [], "exp": 4102444800}, ..., headers={"kid": "k1"})
+        let token = JwtIssuer::hs256(SECRET)
+            .kid("k1")
+            .issue_at(
+                &Login {
+                    sub: "alice",
+                    scopes: &[],
+                },
+                EXP,
+            )
+            .unwrap();
+        assert_eq!(token, "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiSldUIn0.eyJzdWIiOiJhbGljZSIsInNjb3BlcyI6W10sImV4cCI6NDEwMjQ0NDgwMH0.CV-h0UnRthPSlko1NGINruQAhDbnv-XNtj0IpvdL3qk");
+        assert_eq!(parts(&token).0, r#"{"alg":"HS256","kid":"k1","typ":"JWT"}"#);
+        // The kid selects the key on the way back.
+        let v = JwtVerifier::<serde_json::Value>::new().key_with_kid(
+            "k1",
+            DecodingKey::from_secret(SECRET),
+            [Algorithm::HS256],
+        );
+        assert_eq!(v.verify(&token).unwrap().sub.as_deref(), Some("alice"));
+        let other = JwtVerifier::<serde_json::Value>::new().key_with_kid(
+            "k2",
+            DecodingKey::from_secret(SECRET),
+            [Algorithm::HS256],
+        );
+        assert_eq!(
+            other.verify(&token).unwrap_err().kind(),
+            JwtErrorKind::UnknownKey
+        );
+    }
+
+    #[test]
+    fn python_json_escapes_non_ascii_and_writes_floats_as_repr() {
+        #[derive(Serialize)]
+        struct Inner {
+            exp: u8,
+        }
+        #[derive(Serialize)]
+        struct Nested {
+            z: u8,
+            a: Inner,
+        }
+        #[derive(Serialize)]
+        struct Mixed {
+            sub: &'static str,
+            score: f64,
+            ratio: f64,
+            one: f64,
+            small: f64,
+            nested: Nested,
+        }
+        // jwt.encode({"sub": "jos\u00e9 \U0001F600\x7f\n\x1f\"\\/", "score": 1e20, "ratio": 0.5,
+        //     "one": 1.0, "small": 1e-7, "nested": {"z": 1, "a": {"exp": 1}}, "exp": 4102444800},
+        //     ..., algorithm="HS384", headers={"kid": "cl\u00e9"})
+        let claims = Mixed {
+            sub: "jos\u{e9} \u{1F600}\u{7f}\n\u{1f}\"\\/",
+            score: 1e20,
+            ratio: 0.5,
+            one: 1.0,
+            small: 1e-7,
+            nested: Nested {
+                z: 1,
+                a: Inner { exp: 1 },
+            },
+        };
+        let token = JwtIssuer::new(EncodingKey::from_secret(SECRET), Algorithm::HS384)
+            .kid("cl\u{e9}")
+            .issue_at(&claims, EXP)
+            .unwrap();
+        assert_eq!(token, "eyJhbGciOiJIUzM4NCIsImtpZCI6ImNsXHUwMGU5IiwidHlwIjoiSldUIn0.eyJzdWIiOiJqb3NcdTAwZTkgXHVkODNkXHVkZTAwXHUwMDdmXG5cdTAwMWZcIlxcLyIsInNjb3JlIjoxZSsyMCwicmF0aW8iOjAuNSwib25lIjoxLjAsInNtYWxsIjoxZS0wNywibmVzdGVkIjp7InoiOjEsImEiOnsiZXhwIjoxfX0sImV4cCI6NDEwMjQ0NDgwMH0.SPqIHWRLSMMFmEOQ8sc0q74ETb2rCcqp1WrD7_6raOdOibYUCiXFxRgcTzJoGHXH");
+        assert_eq!(
+            parts(&token),
+            (
+                r#"{"alg":"HS384","kid":"cl\u00e9","typ":"JWT"}"#.to_owned(),
+                r#"{"sub":"jos\u00e9 \ud83d\ude00\u007f\n\u001f\"\\/","score":1e+20,"ratio":0.5,"one":1.0,"small":1e-07,"nested":{"z":1,"a":{"exp":1}},"exp":4102444800}"#.to_owned()
+            )
+        );
+        // Escaped or not, the verifier reads the same claims back.
+        let v = JwtVerifier::<serde_json::Value>::new().key_with_kid(
+            "cl\u{e9}",
+            DecodingKey::from_secret(SECRET),
+            [Algorithm::HS384],
+        );
+        let back = v.verify(&token).unwrap();
+        assert_eq!(back.sub.as_deref(), Some(claims.sub));
+        assert_eq!(back.custom["score"], 1e20);
+
+        // Floats stay JSON: NaN and infinities are null, as serde_json writes them.
+        let token = JwtIssuer::hs256(SECRET)
+            .issue_at(
+                &serde_json::json!({"a": f64::NAN, "b": f64::INFINITY, "c": -0.0}),
+                EXP,
+            )
+            .unwrap();
+        assert_eq!(
+            parts(&token).1,
+            r#"{"a":null,"b":null,"c":-0.0,"exp":4102444800}"#
+        );
+    }
+
+    #[test]
+    fn an_exp_of_the_callers_keeps_its_place_and_takes_the_issuers_value() {
+        #[derive(Serialize)]
+        struct ExpFirst<'a> {
+            exp: u64,
+            sub: &'a str,
+        }
+        // jwt.encode({"exp": 4102444800, "sub": "alice"}, ..., algorithm="HS512")
+        let token = JwtIssuer::new(EncodingKey::from_secret(SECRET), Algorithm::HS512)
+            .issue_at(
+                &ExpFirst {
+                    exp: 0,
+                    sub: "alice",
+                },
+                EXP,
+            )
+            .unwrap();
+        assert_eq!(token, "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJleHAiOjQxMDI0NDQ4MDAsInN1YiI6ImFsaWNlIn0.ITDu6TK98uVxoMTj7gFwbjOdEPHACJ6ozoHFNVXhvVRf6_q6VCycloyqHeCJtOmhS2zwwgAnGDkAgzA3t8MYng");
+
+        let payload = |claims: &serde_json::Value| {
+            parts(&JwtIssuer::hs256(SECRET).issue_at(claims, 7).unwrap()).1
+        };
+        // In the middle, whatever its type; only the top level counts, strings never.
+        #[derive(Serialize)]
+        struct Middle {
+            a: u8,
+            exp: Option<u64>,
+            note: &'static str,
+            inner: serde_json::Value,
+        }
+        let token = JwtIssuer::hs256(SECRET)
+            .issue_at(
+                &Middle {
+                    a: 1,
+                    exp: None,
+                    note: r#"{"exp":1},"exp":["#,
+                    inner: serde_json::json!({"exp": [1, {"exp": 2}]}),
+                },
+                7,
+            )
+            .unwrap();
+        assert_eq!(
+            parts(&token).1,
+            r#"{"a":1,"exp":7,"note":"{\"exp\":1},\"exp\":[","inner":{"exp":[1,{"exp":2}]}}"#
+        );
+        // Last, and the only member.
+        assert_eq!(
+            payload(&serde_json::json!({"a": [], "exp": {"b": "}"}})),
+            r#"{"a":[],"exp":7}"#
+        );
+        assert_eq!(payload(&serde_json::json!({"exp": "soon"})), r#"{"exp":7}"#);
+        // Appended to an empty object; a key that only starts like exp is another key.
+        assert_eq!(payload(&serde_json::json!({})), r#"{"exp":7}"#);
+        assert_eq!(
+            payload(&serde_json::json!({"expires": 1, "ex": 2})),
+            r#"{"ex":2,"expires":1,"exp":7}"#
+        );
+        // A map keeps its own iteration order (serde_json::Value's sorted keys above).
+        let map: std::collections::BTreeMap<&str, u8> = [("b", 1), ("a", 2)].into();
+        assert_eq!(
+            parts(&JwtIssuer::hs256(SECRET).issue_at(&map, 7).unwrap()).1,
+            r#"{"a":2,"b":1,"exp":7}"#
+        );
+    }
+
+    #[test]
+    fn non_objects_and_wrong_keys_are_errors() {
+        let issuer = JwtIssuer::hs256(SECRET);
+        for claims in [
+            serde_json::json!("sub"),
+            serde_json::json!([{"exp": 1}]),
+            serde_json::json!(null),
+            serde_json::json!(1),
+        ] {
+            assert_eq!(
+                issuer.issue_at(&claims, EXP).unwrap_err().kind(),
+                JwtErrorKind::Claims,
+                "{claims}"
+            );
+        }
+        // A map key serde_json cannot write.
+        let bad: std::collections::HashMap<Vec<u8>, u8> = [(vec![1], 1)].into();
+        assert_eq!(
+            issuer.issue_at(&bad, EXP).unwrap_err().kind(),
+            JwtErrorKind::Claims
+        );
+        // An HMAC secret for an RSA algorithm, as jsonwebtoken::encode refuses it.
+        let rsa = JwtIssuer::new(EncodingKey::from_secret(SECRET), Algorithm::RS256);
+        assert_eq!(
+            rsa.issue_at(&serde_json::json!({}), EXP)
+                .unwrap_err()
+                .kind(),
+            JwtErrorKind::Algorithm
+        );
+    }
+
+    #[test]
+    fn issue_sets_exp_from_the_lifetime_at_the_end() {
+        let before = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let token = JwtIssuer::hs256(SECRET)
+            .ttl_secs(60)
+            .issue(&Login {
+                sub: "alice",
+                scopes: &[],
+            })
+            .unwrap();
+        let payload = parts(&token).1;
+        let exp: u64 = payload
+            .strip_prefix(r#"{"sub":"alice","scopes":[],"exp":"#)
+            .and_then(|rest| rest.strip_suffix('}'))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((before + 60..=before + 61).contains(&exp), "{payload}");
+    }
+}
