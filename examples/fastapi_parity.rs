@@ -761,23 +761,16 @@ fn oauth2_authcode() -> OAuth2AuthorizationCodeBearer {
 }
 
 fn oauth2_flows() -> OAuth2 {
-    OAuth2::new(OAuthFlows {
-        password: Some(OAuthFlow {
-            token_url: Some("token".into()),
-            scopes: vec![("items:read".into(), "Read items.".into())],
-            ..OAuthFlow::default()
-        }),
-        client_credentials: Some(OAuthFlow {
-            token_url: Some("https://auth.example.com/token".into()),
-            ..OAuthFlow::default()
-        }),
-        implicit: Some(OAuthFlow {
-            authorization_url: Some("https://auth.example.com/authorize".into()),
-            scopes: vec![("x".into(), "X".into())],
-            ..OAuthFlow::default()
-        }),
-        authorization_code: None,
-    })
+    OAuth2::new(
+        OAuthFlows::new()
+            .password(OAuthFlow::password("token").scopes([("items:read", "Read items.")]))
+            .client_credentials(OAuthFlow::client_credentials(
+                "https://auth.example.com/token",
+            ))
+            .implicit(
+                OAuthFlow::implicit("https://auth.example.com/authorize").scopes([("x", "X")]),
+            ),
+    )
     .scheme_name("OAuth2Flows")
     .description("Generic OAuth2 with several flows")
 }
