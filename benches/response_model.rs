@@ -173,7 +173,7 @@ fn bench(c: &mut Criterion) {
 
     // Same type: the payload is an OrderOut already.
     let out_payload = Reply::new(OrderOut::from(row()))
-        .into_response()
+        .into_http_response()
         .extensions()
         .get::<Payload>()
         .unwrap()
@@ -195,7 +195,9 @@ fn bench(c: &mut Criterion) {
     // From<OrderRow>: the handler hands over an owned row (cloned here, in both services).
     let r = row();
     let owned = service_fn(move |_r: Request<()>| {
-        std::future::ready(Ok::<_, Infallible>(Reply::new(r.clone()).into_response()))
+        std::future::ready(Ok::<_, Infallible>(
+            Reply::new(r.clone()).into_http_response(),
+        ))
     });
     let mut bare = owned.clone();
     g.bench_function("bare inner (owned row)", |b| {
@@ -220,7 +222,9 @@ fn bench(c: &mut Criterion) {
     });
     let j = json.clone();
     let owned_json = service_fn(move |_r: Request<()>| {
-        std::future::ready(Ok::<_, Infallible>(Reply::new(j.clone()).into_response()))
+        std::future::ready(Ok::<_, Infallible>(
+            Reply::new(j.clone()).into_http_response(),
+        ))
     });
     let mut bare = owned_json.clone();
     g.bench_function("bare inner (owned Value)", |b| {

@@ -87,7 +87,7 @@ fn bench(c: &mut Criterion) {
     });
 
     let payload = Reply::new(order())
-        .into_response()
+        .into_http_response()
         .extensions()
         .get::<Payload>()
         .unwrap()
@@ -120,7 +120,9 @@ fn bench(c: &mut Criterion) {
     });
     let v2 = value.clone();
     let inner = service_fn(move |_req: Request<()>| {
-        std::future::ready(Ok::<_, Infallible>(Reply::new(v2.clone()).into_response()))
+        std::future::ready(Ok::<_, Infallible>(
+            Reply::new(v2.clone()).into_http_response(),
+        ))
     });
     let mut svc = SerializeLayer::json().layer(inner);
     group.bench_function("Reply+SerializeLayer", |b| {

@@ -308,7 +308,7 @@ fn item(id: &str) -> Option<Value> {
 /// `return ITEMS[item_id]`: an unknown id is a `KeyError`, a 500 in FastAPI too.
 async fn item_by_id(Path(item_id): Path<String>) -> Response {
     match item(&item_id) {
-        Some(value) => IntoResponse::into_response(Reply::new(value)),
+        Some(value) => Reply::new(value).into_response(),
         None => internal_server_error().into_response(),
     }
 }
@@ -383,7 +383,7 @@ fn tag_too_long(tag: &str, max_length: usize) -> Response {
     error.msg = format!("String should have at most {max_length} characters");
     error.input = Value::from(tag);
     error.ctx = Some(json!({ "max_length": max_length }));
-    IntoResponse::into_response(FormRejection::Validation(vec![error]))
+    FormRejection::Validation(vec![error]).into_response()
 }
 
 fn resp_routes() -> Router {
@@ -735,7 +735,7 @@ fn resp_routes() -> Router {
             get(|Query(q): Query<QueryInt>| async move {
                 match q.tag {
                     Some(tag) if tag.chars().count() > 3 => tag_too_long(&tag, 3),
-                    tag => IntoResponse::into_response(Reply::new(QueryIntOut { n: q.n, tag })),
+                    tag => Reply::new(QueryIntOut { n: q.n, tag }).into_response(),
                 }
             }),
         )

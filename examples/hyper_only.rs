@@ -27,24 +27,24 @@ async fn route(req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
             name: "Foo",
             price: 50.2,
         })
-        .into_response(),
+        .into_http_response(),
         (&Method::POST, "/items") => Reply::created(Item {
             name: "New",
             price: 1.5,
         })
-        .into_response(),
+        .into_http_response(),
         (&Method::GET, "/html") => Html::response("<h1>Hello</h1>"),
         (&Method::GET, "/redirect") => Redirect::to("/items/foo"),
-        (&Method::GET, "/stream") => Stream::from_iter(["a", "b"]).into_response(),
+        (&Method::GET, "/stream") => Stream::from_iter(["a", "b"]).into_http_response(),
         (&Method::POST, "/notify") => {
             if let Some(tasks) = req.extensions().get::<BackgroundTasks>() {
                 tasks.add(async { println!("background task: notification sent") });
             }
-            Reply::new(serde_json::json!({"message": "notification queued"})).into_response()
+            Reply::new(serde_json::json!({"message": "notification queued"})).into_http_response()
         }
         _ => Reply::new(serde_json::json!({"detail": "Not Found"}))
             .status(StatusCode::NOT_FOUND)
-            .into_response(),
+            .into_http_response(),
     };
     Ok(res)
 }

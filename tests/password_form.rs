@@ -40,11 +40,11 @@ async fn hyper_route(req: Request<hyper::body::Incoming>) -> Result<Response<Bod
     let res = match req.uri().path() {
         "/token/form-echo" => match parse_password_form(req, &config).await {
             Ok(f) => Json::response(&echo(f)),
-            Err(rejection) => rejection.into_response(),
+            Err(rejection) => rejection.into_http_response(),
         },
         _ => match parse_password_form_strict(req, &config).await {
             Ok(f) => Json::response(&echo(f.into())),
-            Err(rejection) => rejection.into_response(),
+            Err(rejection) => rejection.into_http_response(),
         },
     };
     Ok(res)

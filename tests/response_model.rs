@@ -260,32 +260,34 @@ fn hyper_app() -> impl tower::Service<
        + Send
        + 'static {
     let by_id = |l: ResponseModelLayer<Item>| {
-        route(l, |r| Reply::new(item(last_segment(r))).into_response())
+        route(l, |r| {
+            Reply::new(item(last_segment(r))).into_http_response()
+        })
     };
     let routes: Vec<(&'static str, Route)> = vec![
         (
             "/resp/model-filter",
             route(ResponseModelLayer::<UserOut>::new(), |_| {
-                Reply::new(model_filter()).into_response()
+                Reply::new(model_filter()).into_http_response()
             }),
         ),
         (
             "/resp/model-filter-object",
             route(
                 ResponseModelLayer::<UserOut>::new().from::<UserIn>(),
-                |_| Reply::new(user_in()).into_response(),
+                |_| Reply::new(user_in()).into_http_response(),
             ),
         ),
         (
             "/resp/return-annotation",
             route(ResponseModelLayer::<UserOut>::new(), |_| {
-                Reply::new(annotated()).into_response()
+                Reply::new(annotated()).into_http_response()
             }),
         ),
         (
             "/resp/list-model",
             route(ResponseModelLayer::<Vec<UserOut>>::new(), |_| {
-                Reply::new(list_model()).into_response()
+                Reply::new(list_model()).into_http_response()
             }),
         ),
         ("/resp/full/", by_id(ResponseModelLayer::new())),
@@ -301,7 +303,7 @@ fn hyper_app() -> impl tower::Service<
                     price: 1.5,
                     ..Item::default()
                 })
-                .into_response()
+                .into_http_response()
             }),
         ),
         (
@@ -336,20 +338,20 @@ fn hyper_app() -> impl tower::Service<
                     "items.*.tax",
                     "items.*.tags",
                 ]),
-                |_| Reply::new(order()).into_response(),
+                |_| Reply::new(order()).into_http_response(),
             ),
         ),
         (
             "/resp/alias",
             route(ResponseModelLayer::<AliasModel>::new(), |_| {
-                Reply::new(json!({"itemName": "widget", "itemCount": 3})).into_response()
+                Reply::new(json!({"itemName": "widget", "itemCount": 3})).into_http_response()
             }),
         ),
         (
             "/resp/alias-by-name",
             route(
                 ResponseModelLayer::<AliasModel>::new().by_alias(false),
-                |_| Reply::new(json!({"itemName": "widget", "itemCount": 3})).into_response(),
+                |_| Reply::new(json!({"itemName": "widget", "itemCount": 3})).into_http_response(),
             ),
         ),
         (
@@ -358,19 +360,19 @@ fn hyper_app() -> impl tower::Service<
                 ServiceBuilder::new()
                     .layer(StatusLayer::default_status(StatusCode::CREATED))
                     .layer(ResponseModelLayer::<UserOut>::new()),
-                |_| Reply::new(json!({"username": "new", "password": "pw"})).into_response(),
+                |_| Reply::new(json!({"username": "new", "password": "pw"})).into_http_response(),
             ),
         ),
         (
             "/resp/validation-error-type",
             route(ResponseModelLayer::<Item>::new(), |_| {
-                Reply::new(json!({"name": "x", "price": "not-a-number"})).into_response()
+                Reply::new(json!({"name": "x", "price": "not-a-number"})).into_http_response()
             }),
         ),
         (
             "/resp/validation-error",
             route(ResponseModelLayer::<Item>::new(), |_| {
-                Reply::new(json!({"name": "broken"})).into_response()
+                Reply::new(json!({"name": "broken"})).into_http_response()
             }),
         ),
         (
@@ -379,7 +381,7 @@ fn hyper_app() -> impl tower::Service<
                 ServiceBuilder::new()
                     .layer(SerializeLayer::new(Json))
                     .layer(ResponseModelLayer::<Item>::new()),
-                |_| Reply::new(item("bar")).into_response(),
+                |_| Reply::new(item("bar")).into_http_response(),
             ),
         ),
     ];
@@ -401,7 +403,7 @@ fn hyper_app() -> impl tower::Service<
                 Some(route) => route.oneshot(req).await,
                 None => Ok(Reply::new(json!({"detail": "Not Found"}))
                     .status(StatusCode::NOT_FOUND)
-                    .into_response()),
+                    .into_http_response()),
             }
         }
     });

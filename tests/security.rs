@@ -242,144 +242,144 @@ fn hyper_app() -> impl tower::Service<
         (
             "/auth/oauth2-password",
             route(AuthLayer::new(oauth2_password()), |r| {
-                Reply::new(json!({"token": ext::<BearerToken>(r).unwrap().0})).into_response()
+                Reply::new(json!({"token": ext::<BearerToken>(r).unwrap().0})).into_http_response()
             }),
         ),
         (
             "/auth/oauth2-password-optional",
             route(AuthLayer::new(oauth2_password().auto_error(false)), |r| {
-                Reply::new(opt(ext::<BearerToken>(r).map(|t| t.0))).into_response()
+                Reply::new(opt(ext::<BearerToken>(r).map(|t| t.0))).into_http_response()
             }),
         ),
         (
             "/auth/oauth2-authcode",
             route(AuthLayer::new(oauth2_authcode()), |r| {
-                Reply::new(json!({"token": ext::<BearerToken>(r).unwrap().0})).into_response()
+                Reply::new(json!({"token": ext::<BearerToken>(r).unwrap().0})).into_http_response()
             }),
         ),
         (
             "/auth/oauth2-authcode-optional",
             route(AuthLayer::new(oauth2_authcode().auto_error(false)), |r| {
-                Reply::new(opt(ext::<BearerToken>(r).map(|t| t.0))).into_response()
+                Reply::new(opt(ext::<BearerToken>(r).map(|t| t.0))).into_http_response()
             }),
         ),
         (
             "/auth/oauth2-flows",
             route(AuthLayer::new(oauth2_flows()), |r| {
                 Reply::new(json!({"authorization": ext::<AuthorizationValue>(r).unwrap().0}))
-                    .into_response()
+                    .into_http_response()
             }),
         ),
         (
             "/auth/oauth2-flows-optional",
             route(AuthLayer::new(oauth2_flows().auto_error(false)), |r| {
-                Reply::new(opt(ext::<AuthorizationValue>(r).map(|a| a.0))).into_response()
+                Reply::new(opt(ext::<AuthorizationValue>(r).map(|a| a.0))).into_http_response()
             }),
         ),
         (
             "/auth/http-basic",
             route(AuthLayer::new(HttpBasic::new()), |r| {
-                Reply::new(basic(ext(r).unwrap())).into_response()
+                Reply::new(basic(ext(r).unwrap())).into_http_response()
             }),
         ),
         (
             "/auth/http-basic-optional",
             route(AuthLayer::new(HttpBasic::new().auto_error(false)), |r| {
-                Reply::new(opt(ext(r).map(basic))).into_response()
+                Reply::new(opt(ext(r).map(basic))).into_http_response()
             }),
         ),
         (
             "/auth/http-basic-realm",
             route(
                 AuthLayer::new(HttpBasic::new().realm("oracle realm").unwrap()),
-                |r| Reply::new(basic(ext(r).unwrap())).into_response(),
+                |r| Reply::new(basic(ext(r).unwrap())).into_http_response(),
             ),
         ),
         (
             "/auth/http-bearer",
             route(AuthLayer::new(http_bearer()), |r| {
-                Reply::new(http(ext(r).unwrap())).into_response()
+                Reply::new(http(ext(r).unwrap())).into_http_response()
             }),
         ),
         (
             "/auth/http-bearer-optional",
             route(AuthLayer::new(http_bearer().auto_error(false)), |r| {
-                Reply::new(opt(ext(r).map(http))).into_response()
+                Reply::new(opt(ext(r).map(http))).into_http_response()
             }),
         ),
         (
             "/auth/http-digest",
             route(AuthLayer::new(HttpDigest::new()), |r| {
-                Reply::new(http(ext(r).unwrap())).into_response()
+                Reply::new(http(ext(r).unwrap())).into_http_response()
             }),
         ),
         (
             "/auth/http-digest-optional",
             route(AuthLayer::new(HttpDigest::new().auto_error(false)), |r| {
-                Reply::new(opt(ext(r).map(http))).into_response()
+                Reply::new(opt(ext(r).map(http))).into_http_response()
             }),
         ),
         (
             "/auth/http-custom",
             route(AuthLayer::new(http_custom()), |r| {
-                Reply::new(http(ext(r).unwrap())).into_response()
+                Reply::new(http(ext(r).unwrap())).into_http_response()
             }),
         ),
         (
             "/auth/apikey-query",
             route(AuthLayer::new(ApiKeyQuery::new("api_key")), |r| {
-                Reply::new(json!({"key": ext::<ApiKey>(r).unwrap().0})).into_response()
+                Reply::new(json!({"key": ext::<ApiKey>(r).unwrap().0})).into_http_response()
             }),
         ),
         (
             "/auth/apikey-query-optional",
             route(
                 AuthLayer::new(ApiKeyQuery::new("api_key").auto_error(false)),
-                |r| Reply::new(opt(ext::<ApiKey>(r).map(|k| k.0))).into_response(),
+                |r| Reply::new(opt(ext::<ApiKey>(r).map(|k| k.0))).into_http_response(),
             ),
         ),
         (
             "/auth/apikey-header",
             route(AuthLayer::new(api_key_header()), |r| {
-                Reply::new(json!({"key": ext::<ApiKey>(r).unwrap().0})).into_response()
+                Reply::new(json!({"key": ext::<ApiKey>(r).unwrap().0})).into_http_response()
             }),
         ),
         (
             "/auth/apikey-header-optional",
             route(AuthLayer::new(api_key_header().auto_error(false)), |r| {
-                Reply::new(opt(ext::<ApiKey>(r).map(|k| k.0))).into_response()
+                Reply::new(opt(ext::<ApiKey>(r).map(|k| k.0))).into_http_response()
             }),
         ),
         (
             "/auth/apikey-cookie",
             route(AuthLayer::new(ApiKeyCookie::new("session")), |r| {
-                Reply::new(json!({"key": ext::<ApiKey>(r).unwrap().0})).into_response()
+                Reply::new(json!({"key": ext::<ApiKey>(r).unwrap().0})).into_http_response()
             }),
         ),
         (
             "/auth/apikey-cookie-optional",
             route(
                 AuthLayer::new(ApiKeyCookie::new("session").auto_error(false)),
-                |r| Reply::new(opt(ext::<ApiKey>(r).map(|k| k.0))).into_response(),
+                |r| Reply::new(opt(ext::<ApiKey>(r).map(|k| k.0))).into_http_response(),
             ),
         ),
         (
             "/auth/openid",
             route(AuthLayer::new(openid()), |r| {
                 Reply::new(json!({"authorization": ext::<AuthorizationValue>(r).unwrap().0}))
-                    .into_response()
+                    .into_http_response()
             }),
         ),
         (
             "/auth/openid-optional",
             route(AuthLayer::new(openid().auto_error(false)), |r| {
-                Reply::new(opt(ext::<AuthorizationValue>(r).map(|a| a.0))).into_response()
+                Reply::new(opt(ext::<AuthorizationValue>(r).map(|a| a.0))).into_http_response()
             }),
         ),
         (
             "/auth/route-dependency",
             route(AuthLayer::new(api_key_header()), |_| {
-                Reply::new(json!({"ok": true})).into_response()
+                Reply::new(json!({"ok": true})).into_http_response()
             }),
         ),
         (
@@ -391,7 +391,7 @@ fn hyper_app() -> impl tower::Service<
                 |r| {
                     let s = ext::<SecurityScopes>(r).unwrap();
                     Reply::new(json!({"scopes": s.scopes(), "scope_str": s.scope_str()}))
-                        .into_response()
+                        .into_http_response()
                 },
             ),
         ),
@@ -401,7 +401,7 @@ fn hyper_app() -> impl tower::Service<
                 AuthLayer::new(AnyOf::new(http_bearer(), api_key_header())),
                 |r| {
                     Reply::new(json!({"bearer": ext::<HttpAuthorizationCredentials>(r).map(|b| b.credentials), "api_key": ext::<ApiKey>(r).map(|k| k.0)}))
-                    .into_response()
+                    .into_http_response()
                 },
             ),
         ),
@@ -417,7 +417,7 @@ fn hyper_app() -> impl tower::Service<
                 Some(route) => route.oneshot(req).await,
                 None => Ok(Reply::new(json!({"detail": "Not Found"}))
                     .status(http::StatusCode::NOT_FOUND)
-                    .into_response()),
+                    .into_http_response()),
             }
         }
     });

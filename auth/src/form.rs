@@ -314,7 +314,7 @@ impl FormRejection {
 
     /// The FastAPI response: the status, `content-type: application/json`, a
     /// `content-length` and the JSON body.
-    pub fn into_response(self) -> Response<Body> {
+    pub fn into_http_response(self) -> Response<Body> {
         let bytes = self.body_bytes();
         let len = bytes.len();
         let mut res = Response::new(Body::full(bytes));
@@ -756,7 +756,7 @@ impl<S: Send + Sync> axum_core::extract::FromRequest<S> for OAuth2PasswordReques
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl axum_core::response::IntoResponse for FormRejection {
     fn into_response(self) -> axum_core::response::Response {
-        FormRejection::into_response(self).map(axum_core::body::Body::new)
+        FormRejection::into_http_response(self).map(axum_core::body::Body::new)
     }
 }
 
@@ -835,7 +835,7 @@ mod tests {
 
     /// Asserts the exact response of a rejection.
     async fn assert_response(rejection: FormRejection, status: u16, body: &str) {
-        let res = rejection.into_response();
+        let res = rejection.into_http_response();
         assert_eq!(res.status().as_u16(), status);
         assert_eq!(res.headers()[CONTENT_TYPE], "application/json");
         assert_eq!(
@@ -1382,7 +1382,7 @@ mod tests {
             "grant_type=client_credentials&password=hunter2&client_secret=topsecret",
         ))
         .await;
-        let _ = r.into_response();
+        let _ = r.into_http_response();
         let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
         assert_eq!(text.lines().count(), 1, "{text}");
         assert!(text.contains("towerapi::rejection"), "{text}");

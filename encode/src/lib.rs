@@ -16,7 +16,7 @@
 //! #[derive(serde::Serialize)]
 //! struct Hello { message: &'static str, f: f64 }
 //!
-//! let res = Reply::new(Hello { message: "hello", f: 1e20 }).into_response();
+//! let res = Reply::new(Hello { message: "hello", f: 1e20 }).into_http_response();
 //! let payload = res.extensions().get::<Payload>().unwrap();
 //! let rendered = Json.render(payload).unwrap();
 //! assert_eq!(rendered.body, r#"{"message":"hello","f":1e+20}"#);

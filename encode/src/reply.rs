@@ -23,7 +23,7 @@ use crate::payload::Payload;
 /// let res = Reply::new(serde_json::json!({"dynamic": true}))
 ///     .status(StatusCode::ACCEPTED)
 ///     .header("x-oracle-extra", "dynamic")
-///     .into_response();
+///     .into_http_response();
 /// assert_eq!(res.status(), StatusCode::ACCEPTED);
 /// assert_eq!(res.headers()["x-oracle-extra"], "dynamic");
 /// assert_eq!(res.extensions().get::<Payload>().and_then(Payload::status), Some(StatusCode::ACCEPTED));
@@ -88,7 +88,7 @@ where
 
     /// Turns the reply into a response whose extensions carry the [`Payload`]. This is what
     /// hyper and bare tower services call; axum calls it through `IntoResponse`.
-    pub fn into_response(self) -> http::Response<Body> {
+    pub fn into_http_response(self) -> http::Response<Body> {
         if let Some(why) = self.invalid_header {
             tracing::error!(target: "towerapi::encode", reason = why, "Reply::header was given {why}");
             return crate::class::internal_server_error();
@@ -109,6 +109,6 @@ where
     T: Serialize + Send + Sync + 'static,
 {
     fn into_response(self) -> axum_core::response::Response {
-        crate::body::into_axum(Reply::into_response(self))
+        crate::body::into_axum(Reply::into_http_response(self))
     }
 }

@@ -301,7 +301,7 @@ fn custom_encoder_through_the_pipeline() {
         name: "a",
         addr: "10.0.0.1".parse().unwrap(),
     })
-    .into_response();
+    .into_http_response();
     let rendered = Json.render(res.extensions().get().unwrap()).unwrap();
     assert_eq!(
         rendered.body,
@@ -309,7 +309,7 @@ fn custom_encoder_through_the_pipeline() {
     );
 
     let addr: std::net::IpAddr = "::1".parse().unwrap();
-    let res = Reply::new(Encoded::<_, IpAsObject>::new(addr)).into_response();
+    let res = Reply::new(Encoded::<_, IpAsObject>::new(addr)).into_http_response();
     let rendered = Json.render(res.extensions().get().unwrap()).unwrap();
     assert_eq!(rendered.body, r#"{"ip":"::1","v6":true}"#);
 }

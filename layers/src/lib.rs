@@ -30,7 +30,7 @@
 //!     .layer(StatusLayer::default_status(StatusCode::CREATED))
 //!     .layer(SerializeLayer::json())
 //!     .service(service_fn(|_req: Request<()>| async {
-//!         Ok::<_, std::convert::Infallible>(Reply::new(serde_json::json!({"id": 1})).into_response())
+//!         Ok::<_, std::convert::Infallible>(Reply::new(serde_json::json!({"id": 1})).into_http_response())
 //!     }));
 //!
 //! let res = svc.oneshot(Request::new(())).await.unwrap();

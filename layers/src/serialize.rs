@@ -42,7 +42,7 @@ use crate::rules;
 /// use towerapi_layers::SerializeLayer;
 ///
 /// let svc = SerializeLayer::new(Html).layer(service_fn(|_req: Request<()>| async {
-///     Ok::<_, std::convert::Infallible>(Reply::new("<p>via response_class</p>").into_response())
+///     Ok::<_, std::convert::Infallible>(Reply::new("<p>via response_class</p>").into_http_response())
 /// }));
 /// # use tower::Layer;
 /// let res = svc.oneshot(Request::new(())).await.unwrap();

@@ -39,7 +39,7 @@ use crate::rules;
 ///     .layer(SerializeLayer::json())
 ///     .layer(StatusLayer::default_status(StatusCode::NO_CONTENT))
 ///     .service(service_fn(|_req: Request<()>| async {
-///         Ok::<_, std::convert::Infallible>(Reply::new(()).into_response())
+///         Ok::<_, std::convert::Infallible>(Reply::new(()).into_http_response())
 ///     }));
 /// let req = Request::builder().method(Method::DELETE).body(()).unwrap();
 /// let res = svc.oneshot(req).await.unwrap();

@@ -123,7 +123,7 @@ async fn serialize_writes_json_with_type_and_length() {
             y: 2,
             label: None,
         })
-        .into_response()
+        .into_http_response()
     }));
     let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::OK);
@@ -157,7 +157,7 @@ async fn the_route_class_wins_over_the_router_default() {
         .layer(SerializeLayer::json()) // the router's
         .layer(SerializeLayer::new(Html)) // the route's
         .service(handler(|| {
-            Reply::new("<p>via response_class</p>").into_response()
+            Reply::new("<p>via response_class</p>").into_http_response()
         }));
     let (_, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(
@@ -170,7 +170,7 @@ async fn the_route_class_wins_over_the_router_default() {
     assert_eq!(body, "<p>via response_class</p>");
 
     let svc = SerializeLayer::new(PlainText).layer(handler(|| {
-        Reply::new(String::from("via response_class")).into_response()
+        Reply::new(String::from("via response_class")).into_http_response()
     }));
     let (_, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(
@@ -190,7 +190,7 @@ async fn unserializable_value_is_a_logged_500() {
     let svc = SerializeLayer::json().layer(handler(|| {
         let mut map = BTreeMap::new();
         map.insert(vec![1, 2], "secret-detail");
-        Reply::new(map).into_response()
+        Reply::new(map).into_http_response()
     }));
     let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
@@ -215,7 +215,7 @@ async fn unserializable_value_is_a_logged_500() {
 async fn nan_is_a_500_as_in_fastapi_path_a() {
     let (logs, _guard) = Logs::capture();
     let svc = SerializeLayer::json().layer(handler(|| {
-        Reply::new(serde_json::json!({"x": f64::NAN})).into_response()
+        Reply::new(serde_json::json!({"x": f64::NAN})).into_http_response()
     }));
     // serde_json::Value turns NaN into null on construction; use a struct to keep the float.
     let (_, _, body) = parts(svc.oneshot(get()).await.unwrap()).await;
@@ -225,8 +225,9 @@ async fn nan_is_a_500_as_in_fastapi_path_a() {
     struct X {
         x: f64,
     }
-    let svc =
-        SerializeLayer::json().layer(handler(|| Reply::new(X { x: f64::NAN }).into_response()));
+    let svc = SerializeLayer::json().layer(handler(|| {
+        Reply::new(X { x: f64::NAN }).into_http_response()
+    }));
     let (status, _, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(body, "Internal Server Error");
@@ -246,7 +247,7 @@ async fn text_class_needs_a_string() {
             y: 2,
             label: None,
         })
-        .into_response()
+        .into_http_response()
     }));
     let (status, _, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
@@ -265,7 +266,7 @@ async fn explicit_status_and_headers_from_the_reply() {
         Reply::new(serde_json::json!({"dynamic": true}))
             .status(StatusCode::ACCEPTED)
             .header("x-oracle-extra", "dynamic")
-            .into_response()
+            .into_http_response()
     }));
     let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::ACCEPTED);
@@ -284,7 +285,7 @@ async fn explicit_status_and_headers_from_the_reply() {
 async fn invalid_reply_header_is_a_logged_500() {
     let (logs, _guard) = Logs::capture();
     let svc = SerializeLayer::json().layer(handler(|| {
-        Reply::new(1).header("bad header", "x").into_response()
+        Reply::new(1).header("bad header", "x").into_http_response()
     }));
     let (status, _, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
@@ -298,8 +299,8 @@ async fn invalid_reply_header_is_a_logged_500() {
 
 #[tokio::test]
 async fn redirect_class_and_route_status() {
-    let svc =
-        SerializeLayer::new(Redirect).layer(handler(|| Reply::new("/resp/list").into_response()));
+    let svc = SerializeLayer::new(Redirect)
+        .layer(handler(|| Reply::new("/resp/list").into_http_response()));
     let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::TEMPORARY_REDIRECT);
     assert_eq!(
@@ -312,11 +313,11 @@ async fn redirect_class_and_route_status() {
     let outside = ServiceBuilder::new()
         .layer(StatusLayer::default_status(StatusCode::FOUND))
         .layer(SerializeLayer::new(Redirect))
-        .service(handler(|| Reply::new("/resp/list").into_response()));
+        .service(handler(|| Reply::new("/resp/list").into_http_response()));
     let inside = ServiceBuilder::new()
         .layer(SerializeLayer::new(Redirect))
         .layer(StatusLayer::default_status(StatusCode::FOUND))
-        .service(handler(|| Reply::new("/resp/list").into_response()));
+        .service(handler(|| Reply::new("/resp/list").into_http_response()));
     for res in [
         outside.oneshot(get()).await.unwrap().map(Body::new),
         inside.oneshot(get()).await.unwrap().map(Body::new),
@@ -333,7 +334,7 @@ async fn redirect_class_and_route_status() {
 #[tokio::test]
 async fn head_drops_the_body_and_keeps_its_length() {
     let svc = SerializeLayer::json().layer(handler(|| {
-        Reply::new(serde_json::json!({"head": "ok"})).into_response()
+        Reply::new(serde_json::json!({"head": "ok"})).into_http_response()
     }));
     let (status, headers, body) =
         parts(svc.oneshot(with_method(Method::HEAD)).await.unwrap()).await;
@@ -356,7 +357,7 @@ async fn file_returned_by_the_handler_is_served_with_the_request_headers() {
     std::fs::write(&path, "hello from the oracle file\n").unwrap();
     let p = path.clone();
     let svc = SerializeLayer::json().layer(handler(move || {
-        File::new(&p).filename("report.txt").into_response()
+        File::new(&p).filename("report.txt").into_http_response()
     }));
 
     let (status, headers, body) = parts(svc.clone().oneshot(get()).await.unwrap()).await;
@@ -423,7 +424,7 @@ async fn file_returned_by_the_handler_is_served_with_the_request_headers() {
 async fn missing_file_is_a_logged_500() {
     let (logs, _guard) = Logs::capture();
     let svc = SerializeLayer::json().layer(handler(|| {
-        File::new("/nonexistent/towerapi/x.txt").into_response()
+        File::new("/nonexistent/towerapi/x.txt").into_http_response()
     }));
     let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
@@ -450,8 +451,8 @@ async fn default_status_in_either_order_and_explicit_wins() {
         let make = move || {
             let r = Reply::new(serde_json::json!({"id": 1}));
             match explicit {
-                Some(s) => r.status(s).into_response(),
-                None => r.into_response(),
+                Some(s) => r.status(s).into_http_response(),
+                None => r.into_http_response(),
             }
         };
         let want = explicit.unwrap_or(StatusCode::CREATED);
@@ -487,17 +488,17 @@ async fn the_route_status_wins_over_the_router_status() {
         .layer(StatusLayer::default_status(StatusCode::ACCEPTED))
         .layer(SerializeLayer::json())
         .layer(StatusLayer::default_status(StatusCode::CREATED))
-        .service(handler(|| Reply::new(1).into_response()));
+        .service(handler(|| Reply::new(1).into_http_response()));
     let b = ServiceBuilder::new()
         .layer(SerializeLayer::json())
         .layer(StatusLayer::default_status(StatusCode::ACCEPTED))
         .layer(StatusLayer::default_status(StatusCode::CREATED))
-        .service(handler(|| Reply::new(1).into_response()));
+        .service(handler(|| Reply::new(1).into_http_response()));
     let c = ServiceBuilder::new()
         .layer(StatusLayer::default_status(StatusCode::ACCEPTED))
         .layer(StatusLayer::default_status(StatusCode::CREATED))
         .layer(SerializeLayer::json())
-        .service(handler(|| Reply::new(1).into_response()));
+        .service(handler(|| Reply::new(1).into_http_response()));
     assert_eq!(
         a.oneshot(get()).await.unwrap().status(),
         StatusCode::CREATED
@@ -524,7 +525,7 @@ async fn bodiless_statuses_keep_the_content_type_and_lose_the_length() {
             .layer(StatusLayer::default_status(status))
             .layer(SerializeLayer::json())
             .service(handler(|| {
-                Reply::new(serde_json::json!({"ignored": true})).into_response()
+                Reply::new(serde_json::json!({"ignored": true})).into_http_response()
             }));
         let (s, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
         assert_eq!(s, status);
@@ -540,7 +541,7 @@ async fn bodiless_statuses_keep_the_content_type_and_lose_the_length() {
             .service(handler(move || {
                 Reply::new(serde_json::json!({"ignored": true}))
                     .status(status)
-                    .into_response()
+                    .into_http_response()
             }));
         let (s, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
         assert_eq!(s, status);
@@ -557,7 +558,7 @@ async fn delete_returning_nothing_with_204() {
     let svc = ServiceBuilder::new()
         .layer(SerializeLayer::json())
         .layer(StatusLayer::default_status(StatusCode::NO_CONTENT))
-        .service(handler(|| Reply::new(()).into_response()));
+        .service(handler(|| Reply::new(()).into_http_response()));
     let (s, headers, body) = parts(svc.oneshot(with_method(Method::DELETE)).await.unwrap()).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     assert_eq!(
@@ -591,7 +592,7 @@ async fn status_layer_passes_built_responses_and_failures_untouched() {
         .service(handler(|| {
             let mut m = BTreeMap::new();
             m.insert((1, 2), 3);
-            Reply::new(m).into_response()
+            Reply::new(m).into_http_response()
         }));
     let (s, _, body) = parts(svc.oneshot(get()).await.unwrap()).await;
     assert_eq!(
@@ -607,7 +608,7 @@ async fn status_layer_head() {
     let svc = ServiceBuilder::new()
         .layer(StatusLayer::default_status(StatusCode::CREATED))
         .layer(SerializeLayer::json())
-        .service(handler(|| Reply::new("hello").into_response()));
+        .service(handler(|| Reply::new("hello").into_http_response()));
     let (s, headers, body) = parts(svc.oneshot(with_method(Method::HEAD)).await.unwrap()).await;
     assert_eq!(s, StatusCode::CREATED);
     assert_eq!(

@@ -455,32 +455,32 @@ pub fn hyper_app() -> impl tower::Service<
     add(
         Method::GET,
         "/resp/dict",
-        route(|_| Reply::new(dict()).into_response()),
+        route(|_| Reply::new(dict()).into_http_response()),
     );
     add(
         Method::GET,
         "/resp/list",
-        route(|_| Reply::new(list()).into_response()),
+        route(|_| Reply::new(list()).into_http_response()),
     );
     add(
         Method::GET,
         "/resp/str",
-        route(|_| Reply::new("hello").into_response()),
+        route(|_| Reply::new("hello").into_http_response()),
     );
     add(
         Method::GET,
         "/resp/int",
-        route(|_| Reply::new(42).into_response()),
+        route(|_| Reply::new(42).into_http_response()),
     );
     add(
         Method::GET,
         "/resp/none",
-        route(|_| Reply::new(()).into_response()),
+        route(|_| Reply::new(()).into_http_response()),
     );
     add(
         Method::GET,
         "/resp/tuple",
-        route(|_| Reply::new((1, "two")).into_response()),
+        route(|_| Reply::new((1, "two")).into_http_response()),
     );
     add(
         Method::GET,
@@ -491,49 +491,49 @@ pub fn hyper_app() -> impl tower::Service<
                 y: 2,
                 label: None,
             })
-            .into_response()
+            .into_http_response()
         }),
     );
     add(
         Method::GET,
         "/resp/unicode",
-        route(|_| Reply::new(unicode()).into_response()),
+        route(|_| Reply::new(unicode()).into_http_response()),
     );
     add(
         Method::GET,
         "/resp/floats",
-        route(|_| Reply::new(floats()).into_response()),
+        route(|_| Reply::new(floats()).into_http_response()),
     );
     add(
         Method::GET,
         "/resp/nan",
-        route(|_| Reply::new(Nan { x: f64::NAN }).into_response()),
+        route(|_| Reply::new(Nan { x: f64::NAN }).into_http_response()),
     );
     add(
         Method::GET,
         "/resp/encode",
-        route(|_| Reply::new(encode_values()).into_response()),
+        route(|_| Reply::new(encode_values()).into_http_response()),
     );
     add(
         Method::POST,
         "/resp/default-post",
-        route(|_| Reply::new(json!({"created": false})).into_response()),
+        route(|_| Reply::new(json!({"created": false})).into_http_response()),
     );
     add(
         Method::POST,
         "/resp/created",
-        boxed(created.layer(route(|_| Reply::new(json!({"id": 1})).into_response()))),
+        boxed(created.layer(route(|_| Reply::new(json!({"id": 1})).into_http_response()))),
     );
     add(
         Method::DELETE,
         "/resp/no-content",
-        boxed(no_content.layer(route(|_| Reply::new(()).into_response()))),
+        boxed(no_content.layer(route(|_| Reply::new(()).into_http_response()))),
     );
     add(
         Method::GET,
         "/resp/no-content-body",
         boxed(no_content.layer(route(|_| {
-            Reply::new(json!({"ignored": true})).into_response()
+            Reply::new(json!({"ignored": true})).into_http_response()
         }))),
     );
     add(
@@ -541,7 +541,7 @@ pub fn hyper_app() -> impl tower::Service<
         "/resp/not-modified",
         boxed(
             StatusLayer::default_status(StatusCode::NOT_MODIFIED).layer(route(|_| {
-                Reply::new(json!({"ignored": true})).into_response()
+                Reply::new(json!({"ignored": true})).into_http_response()
             })),
         ),
     );
@@ -552,7 +552,7 @@ pub fn hyper_app() -> impl tower::Service<
             Reply::new(json!({"dynamic": true}))
                 .status(StatusCode::ACCEPTED)
                 .header("x-oracle-extra", "dynamic")
-                .into_response()
+                .into_http_response()
         }),
     );
     add(
@@ -561,7 +561,7 @@ pub fn hyper_app() -> impl tower::Service<
         route(|_| {
             Reply::new(json!({"ignored": true}))
                 .status(StatusCode::NO_CONTENT)
-                .into_response()
+                .into_http_response()
         }),
     );
     add(
@@ -573,7 +573,7 @@ pub fn hyper_app() -> impl tower::Service<
         Method::GET,
         "/resp/html-class",
         boxed(SerializeLayer::new(Html).layer(route(|_| {
-            Reply::new("<p>via response_class</p>").into_response()
+            Reply::new("<p>via response_class</p>").into_http_response()
         }))),
     );
     add(
@@ -584,10 +584,9 @@ pub fn hyper_app() -> impl tower::Service<
     add(
         Method::GET,
         "/resp/plain-class",
-        boxed(
-            SerializeLayer::new(PlainText)
-                .layer(route(|_| Reply::new("via response_class").into_response())),
-        ),
+        boxed(SerializeLayer::new(PlainText).layer(route(|_| {
+            Reply::new("via response_class").into_http_response()
+        }))),
     );
     add(
         Method::GET,
@@ -616,7 +615,7 @@ pub fn hyper_app() -> impl tower::Service<
         Method::GET,
         "/resp/json-class",
         boxed(SerializeLayer::new(Json).layer(route(|_| {
-            Reply::new(json!({"explicit": "json"})).into_response()
+            Reply::new(json!({"explicit": "json"})).into_http_response()
         }))),
     );
     add(
@@ -634,7 +633,7 @@ pub fn hyper_app() -> impl tower::Service<
         "/resp/redirect-class",
         boxed(
             SerializeLayer::new(Redirect)
-                .layer(route(|_| Reply::new("/resp/list").into_response())),
+                .layer(route(|_| Reply::new("/resp/list").into_http_response())),
         ),
     );
     add(
@@ -643,7 +642,7 @@ pub fn hyper_app() -> impl tower::Service<
         boxed(
             SerializeLayer::new(Redirect).layer(
                 StatusLayer::default_status(StatusCode::FOUND)
-                    .layer(route(|_| Reply::new("/resp/list").into_response())),
+                    .layer(route(|_| Reply::new("/resp/list").into_http_response())),
             ),
         ),
     );
@@ -655,7 +654,7 @@ pub fn hyper_app() -> impl tower::Service<
     add(
         Method::GET,
         "/resp/file",
-        route(|_| File::new(static_file()).into_response()),
+        route(|_| File::new(static_file()).into_http_response()),
     );
     add(
         Method::GET,
@@ -663,7 +662,7 @@ pub fn hyper_app() -> impl tower::Service<
         route(|_| {
             File::new(static_file())
                 .filename("report.txt")
-                .into_response()
+                .into_http_response()
         }),
     );
     add(
@@ -672,7 +671,7 @@ pub fn hyper_app() -> impl tower::Service<
         route(|_| {
             File::new(static_file())
                 .filename("r\u{e9}sum\u{e9} 1.txt")
-                .into_response()
+                .into_http_response()
         }),
     );
     add(
@@ -681,7 +680,7 @@ pub fn hyper_app() -> impl tower::Service<
         route(|_| {
             File::new(static_file())
                 .media_type("application/octet-stream")
-                .into_response()
+                .into_http_response()
         }),
     );
     add(
@@ -690,15 +689,15 @@ pub fn hyper_app() -> impl tower::Service<
         route(|_| {
             Stream::from_iter(["chunk1\n", "chunk2\n"])
                 .media_type("text/plain")
-                .into_response()
+                .into_http_response()
         }),
     );
     add(
         Method::GET,
         "/resp/stream-no-media-type",
-        route(|_| Stream::from_iter(["a", "b"]).into_response()),
+        route(|_| Stream::from_iter(["a", "b"]).into_http_response()),
     );
-    let head = route(|_| Reply::new(json!({"head": "ok"})).into_response());
+    let head = route(|_| Reply::new(json!({"head": "ok"})).into_http_response());
     add(Method::GET, "/resp/head", head.clone());
     add(Method::HEAD, "/resp/head", head);
     add(
@@ -716,7 +715,7 @@ pub fn hyper_app() -> impl tower::Service<
                 .unwrap_or_default()
                 .to_owned();
             queue_background(tasks, id);
-            Reply::new("queued").into_response()
+            Reply::new("queued").into_http_response()
         }),
     );
 

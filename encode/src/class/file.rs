@@ -142,7 +142,7 @@ impl File {
 
     /// A response that a `SerializeLayer` serves with the request's headers; it stays a 500
     /// if no such layer is on the route.
-    pub fn into_response(self) -> http::Response<Body> {
+    pub fn into_http_response(self) -> http::Response<Body> {
         let mut res = internal_server_error();
         res.extensions_mut().insert(self);
         res
@@ -287,6 +287,6 @@ impl std::fmt::Display for FileError {
 #[cfg(feature = "axum")]
 impl axum_core::response::IntoResponse for File {
     fn into_response(self) -> axum_core::response::Response {
-        crate::body::into_axum(File::into_response(self))
+        crate::body::into_axum(File::into_http_response(self))
     }
 }

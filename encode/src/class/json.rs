@@ -36,7 +36,7 @@ impl Json {
     pub fn response<T: Serialize + ?Sized>(value: &T) -> http::Response<Body> {
         let mut out = Vec::with_capacity(128);
         match write_json(value, &mut out) {
-            Ok(()) => Rendered::ok(APPLICATION_JSON, Bytes::from(out)).into_response(),
+            Ok(()) => Rendered::ok(APPLICATION_JSON, Bytes::from(out)).into_http_response(),
             Err(error) => {
                 tracing::error!(target: "towerapi::encode", %error, type_name = std::any::type_name::<T>(), "Json could not serialize a value");
                 internal_server_error()

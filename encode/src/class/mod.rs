@@ -118,7 +118,7 @@ impl Rendered {
     }
 
     /// Turns it into a response with `content-length` set.
-    pub fn into_response(self) -> http::Response<Body> {
+    pub fn into_http_response(self) -> http::Response<Body> {
         let (mut parts, ()) = http::Response::new(()).into_parts();
         let body = self.apply_to(&mut parts);
         http::Response::from_parts(parts, Body::full(body))
@@ -196,7 +196,8 @@ pub const INTERNAL_SERVER_ERROR: &str = "Internal Server Error";
 /// `500`, `text/plain; charset=utf-8`, `Internal Server Error` (21 bytes): what the client sees
 /// of any fault. The cause goes to the log.
 pub fn internal_server_error() -> http::Response<Body> {
-    let mut res = Rendered::ok(text::TEXT_PLAIN.clone(), INTERNAL_SERVER_ERROR).into_response();
+    let mut res =
+        Rendered::ok(text::TEXT_PLAIN.clone(), INTERNAL_SERVER_ERROR).into_http_response();
     *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     res
 }

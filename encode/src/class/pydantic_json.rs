@@ -66,7 +66,7 @@ impl PydanticJson {
     pub fn response<T: Serialize + ?Sized>(value: &T) -> http::Response<Body> {
         let mut out = Vec::with_capacity(128);
         match write_json(value, &mut out) {
-            Ok(()) => Rendered::ok(APPLICATION_JSON, Bytes::from(out)).into_response(),
+            Ok(()) => Rendered::ok(APPLICATION_JSON, Bytes::from(out)).into_http_response(),
             Err(error) => {
                 tracing::error!(target: "towerapi::encode", %error, type_name = std::any::type_name::<T>(), "PydanticJson could not serialize a value");
                 internal_server_error()

@@ -65,7 +65,7 @@ impl Redirect {
     pub fn with_status(url: &str, status: StatusCode) -> http::Response<Body> {
         let mut rendered = render_url(url);
         rendered.status = status;
-        rendered.into_response()
+        rendered.into_http_response()
     }
 
     /// The URL as Starlette writes it into `location`.

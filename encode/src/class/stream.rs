@@ -19,7 +19,7 @@ use crate::body::{Body, BoxError};
 /// ```
 /// use towerapi_encode::class::Stream;
 ///
-/// let res = Stream::from_iter(["chunk1\n", "chunk2\n"]).media_type("text/plain").into_response();
+/// let res = Stream::from_iter(["chunk1\n", "chunk2\n"]).media_type("text/plain").into_http_response();
 /// assert_eq!(res.headers()["content-type"], "text/plain; charset=utf-8");
 /// assert!(res.headers().get("content-length").is_none());
 /// ```
@@ -62,7 +62,7 @@ impl Stream {
     }
 
     /// The response. A media type that is not a valid header value is left out and logged.
-    pub fn into_response(self) -> http::Response<Body> {
+    pub fn into_http_response(self) -> http::Response<Body> {
         let mut res = http::Response::new(self.body);
         if let Some(media_type) = self.media_type {
             match HeaderValue::try_from(with_charset(&media_type).as_ref()) {
@@ -81,7 +81,7 @@ impl Stream {
 #[cfg(feature = "axum")]
 impl axum_core::response::IntoResponse for Stream {
     fn into_response(self) -> axum_core::response::Response {
-        crate::body::into_axum(Stream::into_response(self))
+        crate::body::into_axum(Stream::into_http_response(self))
     }
 }
 

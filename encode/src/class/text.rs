@@ -40,14 +40,14 @@ pub struct PlainText;
 impl Html {
     /// FastAPI's `HTMLResponse(content)` returned directly.
     pub fn response(content: impl Into<String>) -> http::Response<Body> {
-        Rendered::ok(TEXT_HTML, content.into()).into_response()
+        Rendered::ok(TEXT_HTML, content.into()).into_http_response()
     }
 }
 
 impl PlainText {
     /// FastAPI's `PlainTextResponse(content)` returned directly.
     pub fn response(content: impl Into<String>) -> http::Response<Body> {
-        Rendered::ok(TEXT_PLAIN, content.into()).into_response()
+        Rendered::ok(TEXT_PLAIN, content.into()).into_http_response()
     }
 }
 

@@ -138,7 +138,7 @@ impl<M> Config<M> {
 ///     .layer(ResponseModelLayer::<UserOut>::new())
 ///     .service(service_fn(|_req: Request<()>| async {
 ///         let row = serde_json::json!({"username": "alice", "password": "hunter2", "email": null});
-///         Ok::<_, std::convert::Infallible>(Reply::new(row).into_response())
+///         Ok::<_, std::convert::Infallible>(Reply::new(row).into_http_response())
 ///     }));
 /// let res = svc.oneshot(Request::new(())).await.unwrap();
 /// let body = res.into_body().collect().await.unwrap().to_bytes();

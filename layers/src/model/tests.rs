@@ -81,7 +81,10 @@ async fn body<M>(layer: ResponseModelLayer<M>, value: serde_json::Value) -> Stri
 where
     M: Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
 {
-    let (status, _, body) = run(layer, move || Reply::new(value.clone()).into_response()).await;
+    let (status, _, body) = run(layer, move || {
+        Reply::new(value.clone()).into_http_response()
+    })
+    .await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
     String::from_utf8(body.to_vec()).unwrap()
 }
@@ -144,7 +147,7 @@ impl From<Row> for Counted {
 async fn same_type_from_and_generic_paths() {
     // One test, so the counters are not shared with another running at the same time.
     let (_, _, b) = run(ResponseModelLayer::<Counted>::new(), || {
-        Reply::new(Counted { x: 7 }).into_response()
+        Reply::new(Counted { x: 7 }).into_http_response()
     })
     .await;
     assert_eq!(b, r#"{"x":7}"#);
@@ -161,7 +164,7 @@ async fn same_type_from_and_generic_paths() {
             x: 8,
             _secret: "hash",
         })
-        .into_response()
+        .into_http_response()
     })
     .await;
     assert_eq!(b, r#"{"x":8}"#);
@@ -174,7 +177,7 @@ async fn same_type_from_and_generic_paths() {
     assert_eq!(SERIALIZED.load(Ordering::SeqCst), 2);
 
     let (_, _, b) = run(ResponseModelLayer::<Counted>::new(), || {
-        Reply::new(json!({"x": 9, "secret": "hash"})).into_response()
+        Reply::new(json!({"x": 9, "secret": "hash"})).into_http_response()
     })
     .await;
     assert_eq!(b, r#"{"x":9}"#);
@@ -202,7 +205,7 @@ async fn filters_a_secret_and_keeps_status_and_headers() {
             Ok::<_, Infallible>(
                 Reply::new(json!({"username": "new", "password": "pw"}))
                     .header("x-a", "1")
-                    .into_response(),
+                    .into_http_response(),
             )
         }));
     let res = svc.oneshot(Request::new(())).await.unwrap();
@@ -258,7 +261,7 @@ async fn exclude_unset() {
             price: 1.5,
             ..Item::default()
         })
-        .into_response()
+        .into_http_response()
     })
     .await;
     assert_eq!(b, r#"{"name":"Obj","price":1.5}"#);
@@ -268,7 +271,7 @@ async fn exclude_unset() {
             price: 0.0,
             ..Item::default()
         })
-        .into_response()
+        .into_http_response()
     })
     .await;
     assert_eq!(b, r#"{"name":"","price":0.0}"#);
@@ -441,8 +444,10 @@ async fn invalid_payload_is_a_logged_500_with_the_path() {
         ),
     ] {
         let p = payload.clone();
-        let (status, ct, b) =
-            run(layer.clone(), move || Reply::new(p.clone()).into_response()).await;
+        let (status, ct, b) = run(layer.clone(), move || {
+            Reply::new(p.clone()).into_http_response()
+        })
+        .await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(ct, "text/plain; charset=utf-8");
         assert_eq!(b, "Internal Server Error");
@@ -599,7 +604,7 @@ mod property {
         fn the_body_holds_only_declared_fields(p in payload(), exclude_none in any::<bool>()) {
             let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
             let layer = if exclude_none { ResponseModelLayer::<Public>::new().exclude_none() } else { ResponseModelLayer::<Public>::new() };
-            let (status, _, body) = rt.block_on(run(layer, move || Reply::new(p.clone()).into_response()));
+            let (status, _, body) = rt.block_on(run(layer, move || Reply::new(p.clone()).into_http_response()));
             prop_assert_eq!(status, StatusCode::OK);
             let body: Value = serde_json::from_slice(&body).unwrap();
             if exclude_none {
