@@ -6,7 +6,7 @@
 //! required, `nbf` and an `iat` in the future rejected, leeway 0 by default; `iss` and `aud` when
 //! configured, and a token carrying `aud` when none is configured rejected, as PyJWT does. It
 //! reads the scopes from the claim in use (`scope`, `scp` or FastAPI's `scopes`) and your own
-//! claims type beside the standard ones. As a [`Verify`](crate::Verify) of [`BearerToken`] it
+//! claims type beside the standard ones. As a [`Verify`] of [`BearerToken`] it
 //! plugs into an [`AuthLayer`](crate::AuthLayer): an invalid token is FastAPI's
 //! `401 {"detail":"Could not validate credentials"}` with `WWW-Authenticate: Bearer` (and the
 //! scopes the request requires so far, `Bearer scope="..."`).
@@ -490,7 +490,10 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         };
         let snapshot = remote.snapshot();
         match self.verify_in(token, Some(&snapshot)) {
-            Err((_, true)) if remote.refetch(snapshot.version).await => {
+            // A kid the set does not know, or no set yet (`start` before its first fetch).
+            Err((_, unknown))
+                if (unknown || snapshot.version == 0) && remote.refetch(snapshot.version).await =>
+            {
                 let snapshot = remote.snapshot();
                 self.verify_in(token, Some(&snapshot))
                     .map_err(|(error, _)| error)

@@ -1,18 +1,4 @@
-//! Key sets fetched from a URL, and OpenID Connect discovery.
-//!
-//! A [`RemoteJwks`] holds the last good key set of a `jwks_uri`. A task on the tokio runtime
-//! fetches it again every `refresh_interval` (default 5 minutes), and early when a token names a
-//! `kid` the set does not know (at most once per `min_refetch_interval`, default 10 s, however
-//! many such tokens arrive). Requests never block a thread: they read the current set, and a
-//! request whose `kid` is unknown waits (at most `timeout`, default 5 s) for that one refetch.
-//! A failed fetch (the key server is down, answers 500, sends garbage or an empty set) keeps the
-//! last good keys, logs a warning, and is retried with a backoff from `min_refetch_interval` up
-//! to `refresh_interval`. The task ends when the last clone of the `RemoteJwks` is dropped.
-//!
-//! URLs: `https://` (with the `jwks-https` feature, or your own [`Fetch`]); `http://` only to a
-//! loopback address unless [`allow_insecure_http`](RemoteJwksBuilder::allow_insecure_http) is
-//! on, since a key set read in clear text can be replaced by anyone on the path. Answers are
-//! read up to 1 MiB and redirects are not followed.
+//! Key sets fetched from a URL, and OpenID Connect discovery: see [`RemoteJwks`].
 
 use std::fmt;
 use std::future::Future;
@@ -549,8 +535,22 @@ impl Shared {
     }
 }
 
-/// A key set fetched from a URL and kept fresh (see the [module](self) for how). Cheap to
-/// clone; give it to [`JwtVerifier::remote_jwks`](super::JwtVerifier::remote_jwks).
+/// A key set fetched from a URL and kept fresh. Cheap to clone; give it to
+/// [`JwtVerifier::remote_jwks`](super::JwtVerifier::remote_jwks).
+///
+/// A [`RemoteJwks`] holds the last good key set of a `jwks_uri`. A task on the tokio runtime
+/// fetches it again every `refresh_interval` (default 5 minutes), and early when a token names a
+/// `kid` the set does not know (at most once per `min_refetch_interval`, default 10 s, however
+/// many such tokens arrive). Requests never block a thread: they read the current set, and a
+/// request whose `kid` is unknown waits (at most `timeout`, default 5 s) for that one refetch.
+/// A failed fetch (the key server is down, answers 500, sends garbage or an empty set) keeps the
+/// last good keys, logs a warning, and is retried with a backoff from `min_refetch_interval` up
+/// to `refresh_interval`. The task ends when the last clone of the `RemoteJwks` is dropped.
+///
+/// URLs: `https://` (with the `jwks-https` feature, or your own [`Fetch`]); `http://` only to a
+/// loopback address unless [`allow_insecure_http`](RemoteJwksBuilder::allow_insecure_http) is
+/// on, since a key set read in clear text can be replaced by anyone on the path. Answers are
+/// read up to 1 MiB and redirects are not followed.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), towerapi_auth::jwt::FetchError> {

@@ -1,6 +1,6 @@
 //! A duration as float seconds (`93603.5`): FastAPI path A, `timedelta.total_seconds()`.
 //!
-//! Works for every [`DurationLike`](super::DurationLike) type; precision is microseconds, as
+//! Works for every [`DurationLike`] type; precision is microseconds, as
 //! Python's.
 
 use serde::{de, Deserialize, Deserializer, Serializer};

@@ -1,7 +1,7 @@
 //! Python's `datetime.isoformat()`: FastAPI path A. UTC is `+00:00`, microseconds are six
 //! digits when not zero (`2024-01-02T03:04:05.123456`), nanoseconds are cut to microseconds.
 //!
-//! For every [`IsoFormat`](super::IsoFormat) type; reads both forms back.
+//! For every [`IsoFormat`] type; reads both forms back.
 
 use serde::{de, Deserialize, Deserializer, Serializer};
 

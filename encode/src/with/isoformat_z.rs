@@ -1,6 +1,6 @@
 //! pydantic's datetime form: FastAPI path B. As [`isoformat`](super::isoformat), but UTC is `Z`.
 //!
-//! For every [`IsoFormat`](super::IsoFormat) type; reads both forms back.
+//! For every [`IsoFormat`] type; reads both forms back.
 
 use serde::Serializer;
 

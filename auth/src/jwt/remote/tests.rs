@@ -296,6 +296,29 @@ async fn start_returns_at_once_and_early_requests_wait_for_the_first_set() {
     assert_eq!(mock.calls(), 1);
 }
 
+#[tokio::test]
+async fn a_token_without_kid_also_waits_for_the_first_set() {
+    let mock = Mock::default();
+    let k = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret("none"));
+    mock.serve(
+        JWKS,
+        Ok(json!({"keys": [{"kty": "oct", "k": k}]}).to_string()),
+    );
+    *mock.delay.lock().unwrap() = Duration::from_millis(50);
+    let v = JwtVerifier::<serde_json::Value>::new().remote_jwks(builder(&mock).start().unwrap());
+    crate::jwt::ensure_provider();
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(Algorithm::HS256),
+        &json!({"sub": "x", "exp": FUTURE}),
+        &jsonwebtoken::EncodingKey::from_secret(&secret("none")),
+    )
+    .unwrap();
+    assert_eq!(
+        v.verify_fresh(&token).await.unwrap().sub.as_deref(),
+        Some("x")
+    );
+}
+
 #[test]
 fn without_a_runtime_the_builder_says_so() {
     let mock = Mock::default();
