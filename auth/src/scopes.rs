@@ -92,6 +92,18 @@ impl<S: Into<String>> FromIterator<S> for SecurityScopes {
 /// the scopes required so far are checked: a missing one is `403 {"detail":"Not enough
 /// permissions"}` with `WWW-Authenticate: Bearer scope="..."`, and the handler is not called.
 /// A verifying layer inside this one checks them itself.
+///
+/// # Stack order
+/// - FastAPI's shape, scopes outside the verifier on each route
+///   (`ServiceBuilder::new().layer(ScopesLayer::new(["items:read"])).layer(auth)`): every answer
+///   is FastAPI's, and a refused token's `401` names the route's scopes
+///   (`Bearer scope="items:read"`).
+/// - axum's usual shape, one verifier on the whole router (`Router::layer(auth)`) and a
+///   `ScopesLayer` on single routes: the scope check and its `403` are the same, but a refused
+///   token's `401` says plain `Bearer`. The verifier answers before the request reaches the
+///   route's layers, and it cannot ask them without running the route; it will not let an
+///   invalid token in to find out. RFC 6750 makes `scope` optional in a challenge and ties it
+///   to `insufficient_scope`, which is the `403`. `tests/jwt_scopes.rs` runs both shapes.
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ScopesLayer {
