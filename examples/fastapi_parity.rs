@@ -48,7 +48,8 @@ use towerapi::layers::ResponseModelLayer;
 use towerapi::prelude::*;
 
 /// The file the `FileResponse` routes serve (the same bytes as app.py's `static/hello.txt`).
-const STATIC_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/static/hello.txt");
+pub(crate) const STATIC_FILE: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/examples/static/hello.txt");
 
 /// app.py's `SECRET_KEY` (HS256).
 const SECRET_KEY: &[u8] = b"oracle-secret";
@@ -142,7 +143,7 @@ pub(crate) struct Floats {
     int_big: i64,
 }
 
-fn floats() -> Floats {
+pub(crate) fn floats() -> Floats {
     Floats {
         one: 1.0,
         big: 1e20,
@@ -242,7 +243,7 @@ pub(crate) struct EncodeModel {
     nested_model: UserOut,
 }
 
-fn encode_values() -> EncodeValues {
+pub(crate) fn encode_values() -> EncodeValues {
     let date = NaiveDate::from_ymd_opt(2024, 1, 2).expect("a valid date");
     let time = NaiveTime::from_hms_opt(3, 4, 5).expect("a valid time");
     let plain = date.and_time(time);
@@ -332,7 +333,7 @@ fn model_json_class<M>(
 // ---- /resp/... : response pipeline ---------------------------------------------------------
 
 #[derive(Serialize)]
-struct Dict {
+pub(crate) struct Dict {
     message: &'static str,
     n: i64,
     f: f64,
@@ -342,16 +343,52 @@ struct Dict {
 }
 
 #[derive(Serialize)]
-struct Nested {
+pub(crate) struct Nested {
     a: Vec<i64>,
 }
 
 #[derive(Serialize)]
-struct Unicode {
+pub(crate) struct Unicode {
     text: &'static str,
     emoji: &'static str,
     ctrl: &'static str,
     quote: &'static str,
+}
+
+/// app.py's `/resp/dict` value.
+pub(crate) fn dict() -> Dict {
+    Dict {
+        message: "hello",
+        n: 1,
+        f: 1.5,
+        ok: true,
+        none: None,
+        nested: Nested { a: vec![1, 2] },
+    }
+}
+
+/// app.py's `/resp/list` value.
+pub(crate) fn list() -> Value {
+    json!([1, "two", 3.5, null, true, {"k": "v"}])
+}
+
+/// app.py's `/resp/unicode` value.
+pub(crate) fn unicode() -> Unicode {
+    Unicode {
+        text: "h\u{e9}llo w\u{f6}rld \u{2713} \u{65e5}\u{672c}",
+        emoji: "\u{1f642}",
+        ctrl: "tab\there\nnl",
+        quote: "\"q\" \\ /",
+    }
+}
+
+/// app.py's `/resp/dataclass` value.
+pub(crate) fn point() -> Point {
+    Point {
+        x: 1,
+        y: 2,
+        label: None,
+    }
 }
 
 #[derive(Serialize)]
@@ -391,20 +428,11 @@ fn resp_routes() -> Router {
     Router::new()
         .route(
             "/resp/dict",
-            get(|| async {
-                Reply::new(Dict {
-                    message: "hello",
-                    n: 1,
-                    f: 1.5,
-                    ok: true,
-                    none: None,
-                    nested: Nested { a: vec![1, 2] },
-                })
-            }),
+            get(|| async { Reply::new(dict()) }),
         )
         .route(
             "/resp/list",
-            get(|| async { Reply::new(json!([1, "two", 3.5, null, true, {"k": "v"}])) }),
+            get(|| async { Reply::new(list()) }),
         )
         .route("/resp/str", get(|| async { Reply::new("hello") }))
         .route("/resp/int", get(|| async { Reply::new(42) }))
@@ -412,24 +440,11 @@ fn resp_routes() -> Router {
         .route("/resp/tuple", get(|| async { Reply::new((1, "two")) }))
         .route(
             "/resp/dataclass",
-            get(|| async {
-                Reply::new(Point {
-                    x: 1,
-                    y: 2,
-                    label: None,
-                })
-            }),
+            get(|| async { Reply::new(point()) }),
         )
         .route(
             "/resp/unicode",
-            get(|| async {
-                Reply::new(Unicode {
-                    text: "h\u{e9}llo w\u{f6}rld \u{2713} \u{65e5}\u{672c}",
-                    emoji: "\u{1f642}",
-                    ctrl: "tab\there\nnl",
-                    quote: "\"q\" \\ /",
-                })
-            }),
+            get(|| async { Reply::new(unicode()) }),
         )
         .route("/resp/floats", get(|| async { Reply::new(floats()) }))
         .route(
@@ -743,7 +758,7 @@ fn resp_routes() -> Router {
 
 // ---- /auth/... : security schemes ----------------------------------------------------------
 
-fn oauth2_password() -> OAuth2PasswordBearer {
+pub(crate) fn oauth2_password() -> OAuth2PasswordBearer {
     OAuth2PasswordBearer::new("token").scopes([
         ("items:read", "Read items."),
         ("items:write", "Write items."),
@@ -751,7 +766,7 @@ fn oauth2_password() -> OAuth2PasswordBearer {
     ])
 }
 
-fn oauth2_authcode() -> OAuth2AuthorizationCodeBearer {
+pub(crate) fn oauth2_authcode() -> OAuth2AuthorizationCodeBearer {
     OAuth2AuthorizationCodeBearer::new(
         "https://auth.example.com/authorize",
         "https://auth.example.com/token",
@@ -760,7 +775,7 @@ fn oauth2_authcode() -> OAuth2AuthorizationCodeBearer {
     .scopes([("openid", "OpenID"), ("profile", "Profile")])
 }
 
-fn oauth2_flows() -> OAuth2 {
+pub(crate) fn oauth2_flows() -> OAuth2 {
     OAuth2::new(
         OAuthFlows::new()
             .password(OAuthFlow::password("token").scopes([("items:read", "Read items.")]))
@@ -775,37 +790,37 @@ fn oauth2_flows() -> OAuth2 {
     .description("Generic OAuth2 with several flows")
 }
 
-fn http_basic_realm() -> HttpBasic {
+pub(crate) fn http_basic_realm() -> HttpBasic {
     HttpBasic::new()
         .realm("oracle realm")
         .expect("a realm without quotes")
 }
 
-fn http_bearer() -> HttpBearer {
+pub(crate) fn http_bearer() -> HttpBearer {
     HttpBearer::new()
         .bearer_format("JWT")
         .description("Bearer token")
 }
 
-fn http_base_custom() -> HttpBase {
+pub(crate) fn http_base_custom() -> HttpBase {
     HttpBase::new("custom")
         .expect("a valid scheme name")
         .scheme_name("HTTPCustom")
 }
 
-fn api_key_query() -> ApiKeyQuery {
+pub(crate) fn api_key_query() -> ApiKeyQuery {
     ApiKeyQuery::new("api_key")
 }
 
-fn api_key_header() -> ApiKeyHeader {
+pub(crate) fn api_key_header() -> ApiKeyHeader {
     ApiKeyHeader::new("X-API-Key").expect("a valid header name")
 }
 
-fn api_key_cookie() -> ApiKeyCookie {
+pub(crate) fn api_key_cookie() -> ApiKeyCookie {
     ApiKeyCookie::new("session")
 }
 
-fn openid() -> OpenIdConnect {
+pub(crate) fn openid() -> OpenIdConnect {
     OpenIdConnect::new("https://auth.example.com/.well-known/openid-configuration")
 }
 

@@ -4,9 +4,22 @@
 
 mod common;
 
+#[allow(dead_code)]
+#[path = "../examples/fastapi_parity.rs"]
+mod parity;
+
+/// app.py's response routes on bare hyper.
+#[path = "common/app.rs"]
+mod app;
+
 use std::time::Duration;
 
-use common::{app, headers, send, serve_axum, serve_hyper, Server};
+use common::{headers, send, serve_axum, serve_hyper, Server};
+
+/// The example's router (app.py on axum), with the background-task route.
+fn axum_app() -> axum::Router {
+    parity::app().merge(app::axum_background())
+}
 
 struct Row {
     method: &'static str,
@@ -191,7 +204,7 @@ async fn check_background(server: &Server, id: &str) {
 
 #[tokio::test]
 async fn axum_rows() {
-    let server = serve_axum(app::axum_app()).await;
+    let server = serve_axum(axum_app()).await;
     check_rows(&server, "axum").await;
 }
 
@@ -203,7 +216,7 @@ async fn hyper_rows() {
 
 #[tokio::test]
 async fn axum_file_conditions() {
-    check_file_conditions(&serve_axum(app::axum_app()).await).await;
+    check_file_conditions(&serve_axum(axum_app()).await).await;
 }
 
 #[tokio::test]
@@ -213,7 +226,7 @@ async fn hyper_file_conditions() {
 
 #[tokio::test]
 async fn axum_background_tasks() {
-    check_background(&serve_axum(app::axum_app()).await, "axum").await;
+    check_background(&serve_axum(axum_app()).await, "axum").await;
 }
 
 #[tokio::test]

@@ -1,14 +1,16 @@
-//! BEHAVIOUR.md's response-model rows over real HTTP on 127.0.0.1, with axum and with bare
-//! hyper: exact status, headers and bytes.
+//! BEHAVIOUR.md's response-model rows over real HTTP on 127.0.0.1, with axum (the router of
+//! examples/fastapi_parity.rs) and with bare hyper (below): exact status, headers and bytes.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;
 
+#[allow(dead_code)]
+#[path = "../examples/fastapi_parity.rs"]
+mod parity;
+
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use axum::extract::Path;
-use axum::routing::{get, post};
 use http::{Response, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -18,7 +20,7 @@ use towerapi::prelude::*;
 
 use common::{headers, send, serve_axum, serve_hyper, Server};
 
-// ---- app.py's models ----------------------------------------------------------------------
+// ---- app.py's models, for the hyper app ----------------------------------------------------------------------
 
 #[derive(Serialize, Deserialize, Default)]
 struct UserIn {
@@ -125,122 +127,6 @@ fn list_model() -> Value {
 
 fn order() -> Value {
     json!({"id": 7, "owner": {"username": "alice", "password": "hunter2"}, "items": [item("foo"), item("bar")]})
-}
-
-// ---- axum ---------------------------------------------------------------------------------
-
-fn axum_app() -> axum::Router {
-    let by_id = |layer: ResponseModelLayer<Item>| {
-        get(|Path(id): Path<String>| async move { Reply::new(item(&id)) }).layer(layer)
-    };
-    axum::Router::new()
-        .route(
-            "/resp/model-filter",
-            get(|| async { Reply::new(model_filter()) })
-                .layer(ResponseModelLayer::<UserOut>::new()),
-        )
-        .route(
-            "/resp/model-filter-object",
-            get(|| async { Reply::new(user_in()) })
-                .layer(ResponseModelLayer::<UserOut>::new().from::<UserIn>()),
-        )
-        .route(
-            "/resp/return-annotation",
-            get(|| async { Reply::new(annotated()) }).layer(ResponseModelLayer::<UserOut>::new()),
-        )
-        .route(
-            "/resp/list-model",
-            get(|| async { Reply::new(list_model()) })
-                .layer(ResponseModelLayer::<Vec<UserOut>>::new()),
-        )
-        .route("/resp/full/{item_id}", by_id(ResponseModelLayer::new()))
-        .route(
-            "/resp/exclude-unset/{item_id}",
-            by_id(ResponseModelLayer::new().exclude_unset()),
-        )
-        .route(
-            "/resp/exclude-unset-object",
-            get(|| async {
-                Reply::new(Item {
-                    name: "Obj".into(),
-                    price: 1.5,
-                    ..Item::default()
-                })
-            })
-            .layer(ResponseModelLayer::<Item>::new().exclude_unset()),
-        )
-        .route(
-            "/resp/exclude-defaults/{item_id}",
-            by_id(ResponseModelLayer::new().exclude_defaults()),
-        )
-        .route(
-            "/resp/exclude-none/{item_id}",
-            by_id(ResponseModelLayer::new().exclude_none()),
-        )
-        .route(
-            "/resp/include/{item_id}",
-            by_id(ResponseModelLayer::new().include(["name", "description"])),
-        )
-        .route(
-            "/resp/exclude/{item_id}",
-            by_id(ResponseModelLayer::new().exclude(["tax"])),
-        )
-        .route(
-            "/resp/include-exclude/{item_id}",
-            by_id(
-                ResponseModelLayer::new()
-                    .include(["name", "price", "tax"])
-                    .exclude(["tax"]),
-            ),
-        )
-        .route(
-            "/resp/nested-exclude",
-            get(|| async { Reply::new(order()) }).layer(
-                ResponseModelLayer::<Order>::new().exclude([
-                    "owner.password",
-                    "items.*.tax",
-                    "items.*.tags",
-                ]),
-            ),
-        )
-        .route(
-            "/resp/alias",
-            get(|| async { Reply::new(json!({"itemName": "widget", "itemCount": 3})) })
-                .layer(ResponseModelLayer::<AliasModel>::new()),
-        )
-        .route(
-            "/resp/alias-by-name",
-            get(|| async { Reply::new(json!({"itemName": "widget", "itemCount": 3})) })
-                .layer(ResponseModelLayer::<AliasModel>::new().by_alias(false)),
-        )
-        .route(
-            "/resp/created-model",
-            post(|| async { Reply::new(json!({"username": "new", "password": "pw"})) }).layer(
-                ServiceBuilder::new()
-                    .layer(StatusLayer::default_status(StatusCode::CREATED))
-                    .layer(ResponseModelLayer::<UserOut>::new()),
-            ),
-        )
-        .route(
-            "/resp/validation-error",
-            get(|| async { Reply::new(json!({"name": "broken"})) })
-                .layer(ResponseModelLayer::<Item>::new()),
-        )
-        .route(
-            "/resp/validation-error-type",
-            get(|| async { Reply::new(json!({"name": "x", "price": "not-a-number"})) })
-                .layer(ResponseModelLayer::<Item>::new()),
-        )
-        .route(
-            "/resp/json-class-model",
-            get(|| async { Reply::new(item("bar")) }).layer(
-                ServiceBuilder::new()
-                    .layer(SerializeLayer::new(Json))
-                    .layer(ResponseModelLayer::<Item>::new()),
-            ),
-        )
-        .layer(SerializeLayer::json())
-        .layer(StatusLayer::new())
 }
 
 // ---- bare hyper ---------------------------------------------------------------------------
@@ -615,7 +501,7 @@ async fn check(server: &Server, name: &str) {
 
 #[tokio::test]
 async fn axum_rows() {
-    check(&serve_axum(axum_app()).await, "axum").await;
+    check(&serve_axum(parity::app()).await, "axum").await;
 }
 
 #[tokio::test]

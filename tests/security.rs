@@ -4,6 +4,10 @@
 
 mod common;
 
+#[allow(dead_code)]
+#[path = "../examples/fastapi_parity.rs"]
+mod parity;
+
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -12,75 +16,21 @@ use http::{Request, Response};
 use serde::Serialize;
 use serde_json::json;
 use tower::{service_fn, Layer, ServiceBuilder, ServiceExt};
-use towerapi::auth::scheme::{OAuthFlow, OAuthFlows};
 use towerapi::auth::{
-    AnyOf, ApiKey, ApiKeyCookie, ApiKeyHeader, ApiKeyQuery, AuthLayer, AuthorizationValue,
-    BearerToken, HttpAuthorizationCredentials, HttpBase, HttpBasic, HttpBasicCredentials,
-    HttpBearer, HttpDigest, OAuth2, OAuth2AuthorizationCodeBearer, OAuth2PasswordBearer,
-    OpenIdConnect, ScopesLayer, SecurityScopes,
+    AnyOf, ApiKey, ApiKeyCookie, ApiKeyQuery, AuthLayer, AuthorizationValue, BearerToken,
+    HttpAuthorizationCredentials, HttpBasic, HttpBasicCredentials, HttpDigest, ScopesLayer,
+    SecurityScopes,
 };
 use towerapi::prelude::*;
 
 use common::{send_bytes, serve_axum, serve_hyper, Server};
 
-// ---- the schemes of app.py ----------------------------------------------------------------
+// ---- the schemes of app.py: the example's ------------------------------------------------
 
-fn oauth2_password() -> OAuth2PasswordBearer {
-    OAuth2PasswordBearer::new("token").scopes([
-        ("items:read", "Read items."),
-        ("items:write", "Write items."),
-        ("me", "Read information about the current user."),
-    ])
-}
-
-fn oauth2_authcode() -> OAuth2AuthorizationCodeBearer {
-    OAuth2AuthorizationCodeBearer::new(
-        "https://auth.example.com/authorize",
-        "https://auth.example.com/token",
-    )
-    .refresh_url("https://auth.example.com/refresh")
-    .scopes([("openid", "OpenID"), ("profile", "Profile")])
-}
-
-fn oauth2_flows() -> OAuth2 {
-    OAuth2::new(OAuthFlows {
-        password: Some(OAuthFlow {
-            token_url: Some("token".into()),
-            scopes: vec![("items:read".into(), "Read items.".into())],
-            ..OAuthFlow::default()
-        }),
-        client_credentials: Some(OAuthFlow {
-            token_url: Some("https://auth.example.com/token".into()),
-            ..OAuthFlow::default()
-        }),
-        implicit: Some(OAuthFlow {
-            authorization_url: Some("https://auth.example.com/authorize".into()),
-            scopes: vec![("x".into(), "X".into())],
-            ..OAuthFlow::default()
-        }),
-        authorization_code: None,
-    })
-    .scheme_name("OAuth2Flows")
-    .description("Generic OAuth2 with several flows")
-}
-
-fn http_bearer() -> HttpBearer {
-    HttpBearer::new()
-        .bearer_format("JWT")
-        .description("Bearer token")
-}
-
-fn http_custom() -> HttpBase {
-    HttpBase::new("custom").unwrap().scheme_name("HTTPCustom")
-}
-
-fn api_key_header() -> ApiKeyHeader {
-    ApiKeyHeader::new("X-API-Key").unwrap()
-}
-
-fn openid() -> OpenIdConnect {
-    OpenIdConnect::new("https://auth.example.com/.well-known/openid-configuration")
-}
+use parity::{
+    api_key_header, http_base_custom as http_custom, http_bearer, oauth2_authcode, oauth2_flows,
+    oauth2_password, openid,
+};
 
 // ---- handler bodies, as app.py's --------------------------------------------------------------
 
@@ -120,6 +70,20 @@ fn http(c: HttpAuthorizationCredentials) -> HttpCreds {
     HttpCreds {
         scheme: c.scheme,
         credentials: c.credentials,
+    }
+}
+
+/// app.py's `{"scopes": ..., "scope_str": ...}`, in its order.
+#[derive(Serialize)]
+struct ScopesOut {
+    scopes: Vec<String>,
+    scope_str: String,
+}
+
+fn scopes_out(s: &SecurityScopes) -> ScopesOut {
+    ScopesOut {
+        scopes: s.scopes().to_vec(),
+        scope_str: s.scope_str(),
     }
 }
 
@@ -203,7 +167,7 @@ fn axum_app() -> axum::Router {
         .route("/auth/route-dependency", r(get(|| async { Reply::new(json!({"ok": true})) }), AuthLayer::new(api_key_header())))
         .route(
             "/auth/security-scopes",
-            get(|s: SecurityScopes| async move { Reply::new(json!({"scopes": s.scopes(), "scope_str": s.scope_str()})) })
+            get(|s: SecurityScopes| async move { Reply::new(scopes_out(&s)) })
                 .layer(ServiceBuilder::new().layer(ScopesLayer::new(["route"])).layer(ScopesLayer::new(["inner:a", "inner:b"]))),
         )
         .route(
@@ -390,8 +354,7 @@ fn hyper_app() -> impl tower::Service<
                     .layer(ScopesLayer::new(["inner:a", "inner:b"])),
                 |r| {
                     let s = ext::<SecurityScopes>(r).unwrap();
-                    Reply::new(json!({"scopes": s.scopes(), "scope_str": s.scope_str()}))
-                        .into_http_response()
+                    Reply::new(scopes_out(&s)).into_http_response()
                 },
             ),
         ),
@@ -1092,7 +1055,7 @@ const ROWS: &[Row] = &[
         &[],
         200,
         &[],
-        r#"{"scope_str":"route inner:a inner:b","scopes":["route","inner:a","inner:b"]}"#,
+        r#"{"scopes":["route","inner:a","inner:b"],"scope_str":"route inner:a inner:b"}"#,
     ),
     // Alternatives (towerapi; FastAPI cannot): the first scheme that finds credentials wins.
     (

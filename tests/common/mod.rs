@@ -175,7 +175,6 @@ pub fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     v.sort();
     v
 }
-pub mod app;
 
 /// Sends one request with raw header bytes (latin-1 values), `Connection: close`.
 pub async fn send_bytes(
