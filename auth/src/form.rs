@@ -767,7 +767,6 @@ mod tests {
     use http_body::Frame;
     use http_body_util::Full;
     use std::collections::VecDeque;
-    use std::sync::{Arc, Mutex};
 
     const MISSING_BOTH: &str = r#"{"detail":[{"type":"missing","loc":["body","username"],"msg":"Field required","input":null},{"type":"missing","loc":["body","password"],"msg":"Field required","input":null}]}"#;
     const MISSING_USERNAME: &str = r#"{"detail":[{"type":"missing","loc":["body","username"],"msg":"Field required","input":null}]}"#;
@@ -1355,35 +1354,16 @@ mod tests {
         );
     }
 
-    #[derive(Clone, Default)]
-    struct Logs(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Logs {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     #[tokio::test]
     async fn rejections_emit_one_tracing_event_without_secrets() {
-        let logs = Logs::default();
-        let writer = logs.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_max_level(tracing::Level::TRACE)
-            .finish();
-        let _guard = tracing::subscriber::set_default(subscriber);
+        let (logs, _guard) = crate::tests::capture_logs();
 
         let r = err(form(
             "grant_type=client_credentials&password=hunter2&client_secret=topsecret",
         ))
         .await;
         let _ = r.into_http_response();
-        let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        let text = logs.text();
         assert_eq!(text.lines().count(), 1, "{text}");
         assert!(text.contains("towerapi::rejection"), "{text}");
         assert!(text.contains("status=422"), "{text}");
@@ -1393,23 +1373,23 @@ mod tests {
             "{text}"
         );
 
-        logs.0.lock().unwrap().clear();
+        logs.clear();
         let _ = parse_password_form(
             form("username=a&password=hunter2"),
             &FormConfig::new().limit(4),
         )
         .await
         .unwrap_err();
-        let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        let text = logs.text();
         assert_eq!(text.lines().count(), 1, "{text}");
         assert!(
             text.contains("status=413") && text.contains("TooLarge"),
             "{text}"
         );
 
-        logs.0.lock().unwrap().clear();
+        logs.clear();
         let _ = ok(form("username=a&password=hunter2")).await;
-        assert!(logs.0.lock().unwrap().is_empty());
+        assert!(logs.text().is_empty());
     }
 
     #[cfg(feature = "axum")]

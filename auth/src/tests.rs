@@ -258,8 +258,20 @@ async fn on_reject_reshapes_the_body_and_keeps_status_and_challenge() {
     );
 }
 
+/// What was logged on this thread (every level, no colours) while the guard of
+/// [`capture_logs`] lives.
 #[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+
+    pub(crate) fn clear(&self) {
+        self.0.lock().unwrap().clear();
+    }
+}
 
 impl std::io::Write for Logs {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -271,8 +283,8 @@ impl std::io::Write for Logs {
     }
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn every_rejection_logs_one_event_without_the_credential() {
+/// Captures this thread's tracing events until the guard drops.
+pub(crate) fn capture_logs() -> (Logs, tracing::subscriber::DefaultGuard) {
     let logs = Logs::default();
     let w = logs.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -280,7 +292,12 @@ async fn every_rejection_logs_one_event_without_the_credential() {
         .with_ansi(false)
         .with_max_level(tracing::Level::TRACE)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    (logs, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn every_rejection_logs_one_event_without_the_credential() {
+    let (logs, _guard) = capture_logs();
     let layer = AuthLayer::new(HttpBasic::new()).verify(users);
     let svc = layer.layer(handler());
     for value in [
@@ -290,7 +307,7 @@ async fn every_rejection_logs_one_event_without_the_credential() {
     ] {
         let _ = svc.clone().oneshot(basic_req(value)).await.unwrap();
     }
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     assert_eq!(text.matches("towerapi::rejection").count(), 3, "{text}");
     assert!(text.contains("status=401"), "{text}");
     for secret in [

@@ -178,13 +178,7 @@ async fn after_a_rotation_new_keys_verify_and_removed_keys_fail() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_failed_fetch_keeps_the_last_good_keys_and_logs() {
-    let logs = Logs::default();
-    let w = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || w.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = crate::tests::capture_logs();
 
     let mock = Mock::default();
     mock.keys(&["a"]);
@@ -208,7 +202,7 @@ async fn a_failed_fetch_keeps_the_last_good_keys_and_logs() {
         assert_eq!(jwks.kids(), ["a"]);
         assert!(v.verify(&signed("a")).is_ok());
     }
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     assert_eq!(
         text.matches("key set fetch failed; the last good keys stay in use")
             .count(),
@@ -495,17 +489,4 @@ async fn the_http_client_reads_at_most_one_mebibyte_and_wants_a_200() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), FetchErrorKind::Connect);
-}
-
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
