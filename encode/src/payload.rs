@@ -157,7 +157,15 @@ impl Payload {
     where
         T: Serialize + Send + Sync + 'static,
     {
-        self.value = Arc::new(value);
+        self.replace_arc(Arc::new(value));
+    }
+
+    /// Replaces the value by a shared one (no copy of it) and keeps the status.
+    pub fn replace_arc<T>(&mut self, value: Arc<T>)
+    where
+        T: Serialize + Send + Sync + 'static,
+    {
+        self.value = value;
         self.type_id = TypeId::of::<T>();
     }
 

@@ -519,18 +519,23 @@ where
         match payload.downcast_arc::<M>() {
             Some(value) => (value, None),
             None => {
+                // The model goes into its `Arc` where it is read, and only the pointer moves on:
+                // a model is often a few hundred bytes, and each move of it is a copy.
                 let (value, presence) =
                     if let Some(json) = payload.downcast_ref::<serde_json::Value>() {
                         // A JSON-like payload (FastAPI's dict) is a tree already: read the model from it.
-                        let value: M = M::deserialize(json).or_else(|_| {
-                            serde_path_to_error::deserialize(json).map_err(|e| {
-                                ResponseValidationError::new::<M>(
-                                    payload_type,
-                                    e.path().to_string(),
-                                    e.inner().to_string(),
-                                )
-                            })
-                        })?;
+                        let value: Arc<M> = match M::deserialize(json) {
+                            Ok(value) => Arc::new(value),
+                            Err(_) => {
+                                Arc::new(serde_path_to_error::deserialize(json).map_err(|e| {
+                                    ResponseValidationError::new::<M>(
+                                        payload_type,
+                                        e.path().to_string(),
+                                        e.inner().to_string(),
+                                    )
+                                })?)
+                            }
+                        };
                         (
                             value,
                             (filters && config.options.exclude_unset).then(|| presence_of(json)),
@@ -544,23 +549,26 @@ where
                                     e.to_string(),
                                 )
                             })?;
-                            let value: M = tokens.deserialize().map_err(|e| {
-                                ResponseValidationError::new::<M>(
-                                    payload_type,
-                                    e.path().to_string(),
-                                    e.inner().to_string(),
-                                )
-                            })?;
+                            let value: Arc<M> = match tokens.deserialize() {
+                                Ok(value) => Arc::new(value),
+                                Err(e) => {
+                                    return Err(ResponseValidationError::new::<M>(
+                                        payload_type,
+                                        e.path().to_string(),
+                                        e.inner().to_string(),
+                                    ))
+                                }
+                            };
                             let presence = (filters && config.options.exclude_unset)
                                 .then(|| tokens.presence());
                             Ok::<_, ResponseValidationError>((value, presence))
                         })?
                     };
                 if !filters {
-                    payload.replace(value);
+                    payload.replace_arc(value);
                     return Ok(());
                 }
-                (Arc::new(value), presence)
+                (value, presence)
             }
         }
     };
