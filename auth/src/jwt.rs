@@ -181,9 +181,23 @@ impl KeySet {
 
     /// The keys of a JWK set that fit the allowed algorithms (see [`JwtVerifier::jwks`]).
     fn from_jwks(set: &jsonwebtoken::jwk::JwkSet, allowed: &[Algorithm]) -> Self {
-        use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve};
+        use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, KeyOperations, PublicKeyUse};
         let mut keys = KeySet::default();
         for jwk in &set.keys {
+            // A key published for encryption (`"use": "enc"`, or `key_ops` without `verify`)
+            // never verifies a signature (RFC 7517, 4.2 and 4.3).
+            let for_signatures = !matches!(
+                jwk.common.public_key_use,
+                Some(PublicKeyUse::Encryption | PublicKeyUse::Other(_))
+            ) && jwk
+                .common
+                .key_operations
+                .as_ref()
+                .is_none_or(|ops| ops.contains(&KeyOperations::Verify));
+            if !for_signatures {
+                tracing::debug!(target: "towerapi::auth", kid = ?jwk.common.key_id, "a JWK not meant for signatures was skipped");
+                continue;
+            }
             let fits: Vec<Algorithm> = match jwk.common.key_algorithm.map(Algorithm::try_from) {
                 Some(Ok(alg)) => allowed.iter().copied().filter(|a| *a == alg).collect(),
                 Some(Err(_)) => Vec::new(),
@@ -1309,6 +1323,39 @@ mod tests {
             )
             .scopes_claim(ScopesClaim::Scope);
         assert_eq!(v2.verify(&rs).unwrap().scopes, ["a", "b"]);
+    }
+
+    #[test]
+    fn jwks_keys_not_meant_for_signatures_are_skipped() {
+        let k = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(SECRET);
+        let set: jsonwebtoken::jwk::JwkSet = serde_json::from_value(json!({"keys": [
+            {"kty": "oct", "k": k, "kid": "enc", "use": "enc"},
+            {"kty": "oct", "k": k, "kid": "wrap", "key_ops": ["encrypt", "wrapKey"]},
+            {"kty": "oct", "k": k, "kid": "sig", "use": "sig"},
+            {"kty": "oct", "k": k, "kid": "ops", "key_ops": ["sign", "verify"]},
+        ]}))
+        .unwrap();
+        let v = JwtVerifier::<serde_json::Value>::new().jwks(&set, [Algorithm::HS256]);
+        let signed = |kid: &str| {
+            let mut header = Header::new(Algorithm::HS256);
+            header.kid = Some(kid.to_owned());
+            jsonwebtoken::encode(
+                &header,
+                &json!({"sub": "a", "exp": FUTURE}),
+                &EncodingKey::from_secret(SECRET),
+            )
+            .unwrap()
+        };
+        for kid in ["enc", "wrap"] {
+            assert_eq!(
+                v.verify(&signed(kid)).unwrap_err().kind(),
+                JwtErrorKind::UnknownKey,
+                "{kid}"
+            );
+        }
+        for kid in ["sig", "ops"] {
+            assert_eq!(v.verify(&signed(kid)).unwrap().kid.as_deref(), Some(kid));
+        }
     }
 
     #[test]
