@@ -410,16 +410,12 @@ struct QueryIntOut {
     tag: Option<String>,
 }
 
-/// `Query(max_length=3)`: FastAPI's 422 for a longer `tag`. A workaround: request validation is
-/// axum's, which has no length constraint, and towerapi's only FastAPI-shaped 422 is the
-/// password form's.
+/// `Query(max_length=3)`: FastAPI's 422 for a longer `tag` (request validation is axum's, which
+/// has no length constraint).
 fn tag_too_long(tag: &str, max_length: usize) -> Response {
-    let mut error = FieldError::missing("tag");
-    error.kind = "string_too_long".to_owned();
-    error.loc = vec!["query".to_owned(), "tag".to_owned()];
-    error.msg = format!("String should have at most {max_length} characters");
-    error.input = Value::from(tag);
-    error.ctx = Some(json!({ "max_length": max_length }));
+    let msg = format!("String should have at most {max_length} characters");
+    let error = FieldError::new("string_too_long", ["query", "tag"], msg, tag)
+        .ctx(json!({ "max_length": max_length }));
     FormRejection::Validation(vec![error]).into_response()
 }
 

@@ -218,6 +218,45 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// Any pydantic error, for a 422 of your own in FastAPI's shape
+    /// (`FormRejection::Validation(vec![..])` answers it):
+    ///
+    /// ```
+    /// use towerapi_auth::form::FieldError;
+    ///
+    /// let e = FieldError::new("string_too_long", ["query", "tag"], "String should have at most 3 characters", "abcd")
+    ///     .ctx(serde_json::json!({"max_length": 3}));
+    /// assert_eq!(
+    ///     serde_json::to_string(&e).unwrap(),
+    ///     r#"{"type":"string_too_long","loc":["query","tag"],"msg":"String should have at most 3 characters","input":"abcd","ctx":{"max_length":3}}"#
+    /// );
+    /// ```
+    pub fn new<L, S>(
+        kind: impl Into<String>,
+        loc: L,
+        msg: impl Into<String>,
+        input: impl Into<serde_json::Value>,
+    ) -> Self
+    where
+        L: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self {
+            kind: kind.into(),
+            loc: loc.into_iter().map(Into::into).collect(),
+            msg: msg.into(),
+            input: input.into(),
+            ctx: None,
+        }
+    }
+
+    /// With this context (`{"max_length": 3}`, `{"pattern": ".."}`...).
+    #[must_use]
+    pub fn ctx(mut self, ctx: serde_json::Value) -> Self {
+        self.ctx = Some(ctx);
+        self
+    }
+
     /// A `missing` error for the body field `field`.
     pub fn missing(field: &str) -> Self {
         Self {
