@@ -222,6 +222,17 @@ fn parse_url(url: &str) -> Result<Uri, FetchError> {
     }
 }
 
+/// `http://` only to a loopback address, unless allowed.
+fn check_scheme(uri: &Uri, allow_http: bool) -> Result<(), FetchError> {
+    if uri.scheme_str() == Some("http") && !allow_http && !is_loopback(uri) {
+        return Err(FetchError::new(
+            FetchErrorKind::Insecure,
+            format!("{uri}: http:// is only accepted to a loopback address"),
+        ));
+    }
+    Ok(())
+}
+
 fn is_loopback(uri: &Uri) -> bool {
     let host = uri.host().unwrap_or_default();
     host.eq_ignore_ascii_case("localhost")
@@ -295,12 +306,7 @@ impl RemoteJwksBuilder {
         let first = match &self.source {
             Source::Jwks(uri) | Source::Issuer { discovery: uri, .. } => uri,
         };
-        if first.scheme_str() == Some("http") && !self.allow_http && !is_loopback(first) {
-            return Err(FetchError::new(
-                FetchErrorKind::Insecure,
-                format!("{first}: http:// is only accepted to a loopback address"),
-            ));
-        }
+        check_scheme(first, self.allow_http)?;
         let fetch = match self.fetch {
             Some(fetch) => fetch,
             None => Arc::new(HttpFetch::new()?),
@@ -441,12 +447,7 @@ impl Shared {
 
     fn check_url(&self, url: &str) -> Result<Uri, FetchError> {
         let uri = parse_url(url)?;
-        if uri.scheme_str() == Some("http") && !self.allow_http && !is_loopback(&uri) {
-            return Err(FetchError::new(
-                FetchErrorKind::Insecure,
-                format!("{uri}: http:// is only accepted to a loopback address"),
-            ));
-        }
+        check_scheme(&uri, self.allow_http)?;
         Ok(uri)
     }
 
