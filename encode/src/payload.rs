@@ -110,6 +110,10 @@ impl Payload {
 
     /// The value, shared, if it is a `T` (no copy).
     pub fn downcast_arc<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        // The type first: a clone that fails to downcast still costs two atomic operations.
+        if !self.is::<T>() {
+            return None;
+        }
         let any: Arc<dyn Any + Send + Sync> = self.value.clone();
         any.downcast::<T>().ok()
     }

@@ -502,11 +502,8 @@ where
         return Ok(());
     }
     let payload_type = payload.type_name();
-    // `is` before `downcast_arc`: a failed downcast still costs two atomic operations.
-    let (value, presence): (Arc<M>, Option<Presence>) = if let Some(value) = payload
-        .is::<M>()
-        .then(|| payload.downcast_arc::<M>())
-        .flatten()
+    let (value, presence): (Arc<M>, Option<Presence>) = if let Some(value) =
+        payload.downcast_arc::<M>()
     {
         (value, None)
     } else {
@@ -519,11 +516,7 @@ where
                 return Ok(());
             }
         }
-        match payload
-            .is::<M>()
-            .then(|| payload.downcast_arc::<M>())
-            .flatten()
-        {
+        match payload.downcast_arc::<M>() {
             Some(value) => (value, None),
             None => {
                 // The model goes into its `Arc` where it is read, and only the pointer moves on:
