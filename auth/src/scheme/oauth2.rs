@@ -268,9 +268,30 @@ impl OAuthFlows {
     }
 }
 
-/// The builders of a bearer scheme's single flow.
+/// The builders of a bearer scheme's single flow, and its reading of the request: both OAuth2
+/// bearers read `Authorization: Bearer <token>` alike.
 macro_rules! flow_builders {
     ($ty:ty) => {
+        impl Scheme for $ty {
+            type Credentials = BearerToken;
+
+            fn extract(
+                &self,
+                headers: &HeaderMap,
+                _uri: &Uri,
+            ) -> Result<Option<BearerToken>, AuthError> {
+                Ok(bearer_token(headers))
+            }
+
+            fn challenges(&self) -> Vec<HeaderValue> {
+                vec![BEARER]
+            }
+
+            fn meta(&self) -> &SchemeMeta {
+                &self.meta
+            }
+        }
+
         impl $ty {
             /// The scopes and their descriptions (for the OpenAPI document).
             #[must_use]
@@ -335,22 +356,6 @@ impl OAuth2PasswordBearer {
 common_builders!(OAuth2PasswordBearer);
 flow_builders!(OAuth2PasswordBearer);
 
-impl Scheme for OAuth2PasswordBearer {
-    type Credentials = BearerToken;
-
-    fn extract(&self, headers: &HeaderMap, _uri: &Uri) -> Result<Option<BearerToken>, AuthError> {
-        Ok(bearer_token(headers))
-    }
-
-    fn challenges(&self) -> Vec<HeaderValue> {
-        vec![BEARER]
-    }
-
-    fn meta(&self) -> &SchemeMeta {
-        &self.meta
-    }
-}
-
 /// OAuth2's authorization-code flow with a bearer token (FastAPI's
 /// `OAuth2AuthorizationCodeBearer`): reads the request as [`OAuth2PasswordBearer`] does.
 #[derive(Clone, Debug)]
@@ -371,22 +376,6 @@ impl OAuth2AuthorizationCodeBearer {
 
 common_builders!(OAuth2AuthorizationCodeBearer);
 flow_builders!(OAuth2AuthorizationCodeBearer);
-
-impl Scheme for OAuth2AuthorizationCodeBearer {
-    type Credentials = BearerToken;
-
-    fn extract(&self, headers: &HeaderMap, _uri: &Uri) -> Result<Option<BearerToken>, AuthError> {
-        Ok(bearer_token(headers))
-    }
-
-    fn challenges(&self) -> Vec<HeaderValue> {
-        vec![BEARER]
-    }
-
-    fn meta(&self) -> &SchemeMeta {
-        &self.meta
-    }
-}
 
 /// Generic OAuth2 with any flows (FastAPI's `OAuth2(flows=...)`). As FastAPI, it passes the
 /// whole `Authorization` value on without checking the scheme; missing or empty: `401` with
