@@ -228,6 +228,22 @@ async fn auth() {
     assert_eq!(w.body, br#"{"scopes":["items:read","items:write"]}"#);
 }
 
+/// `POST /token` with this form: a 200 with a bearer token, as `Bearer <token>`.
+async fn login(addr: std::net::SocketAddr, form: &[u8]) -> String {
+    let w = common::send_body(
+        addr,
+        "POST",
+        "/token",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        form,
+    )
+    .await;
+    assert_eq!(w.status, 200, "{}", String::from_utf8_lossy(&w.body));
+    let body: serde_json::Value = serde_json::from_slice(&w.body).unwrap();
+    assert_eq!(body["token_type"], "bearer");
+    format!("Bearer {}", body["access_token"].as_str().unwrap())
+}
+
 #[tokio::test]
 async fn oauth2_jwt() {
     let (_running, addr, _rx) = start("oauth2_jwt");
@@ -247,18 +263,7 @@ async fn oauth2_jwt() {
             br#"{"detail":"Incorrect username or password"}"#.as_slice()
         )
     );
-    let w = common::send_body(
-        addr,
-        "POST",
-        "/token",
-        &form,
-        b"username=johndoe&password=secret&scope=me",
-    )
-    .await;
-    assert_eq!(w.status, 200);
-    let body: serde_json::Value = serde_json::from_slice(&w.body).unwrap();
-    assert_eq!(body["token_type"], "bearer");
-    let bearer = format!("Bearer {}", body["access_token"].as_str().unwrap());
+    let bearer = login(addr, b"username=johndoe&password=secret&scope=me").await;
     let w = send(addr, "GET", "/users/me", &[("authorization", &bearer)]).await;
     assert_eq!((w.status, w.body.as_slice()), (200, br#"{"username":"johndoe","email":"johndoe@example.com","full_name":"John Doe","disabled":false}"#.as_slice()));
     let w = send(
@@ -290,31 +295,13 @@ async fn oauth2_jwt() {
         (w.status, w.header("www-authenticate")),
         (401, Some("Bearer"))
     );
-    let w = common::send_body(
-        addr,
-        "POST",
-        "/token",
-        &form,
-        b"username=alice&password=secret2&scope=me items",
-    )
-    .await;
-    let body: serde_json::Value = serde_json::from_slice(&w.body).unwrap();
-    let alice = format!("Bearer {}", body["access_token"].as_str().unwrap());
+    let alice = login(addr, b"username=alice&password=secret2&scope=me items").await;
     let w = send(addr, "GET", "/users/me/items", &[("authorization", &alice)]).await;
     assert_eq!(
         (w.status, w.body.as_slice()),
         (400, br#"{"detail":"Inactive user"}"#.as_slice())
     );
-    let w = common::send_body(
-        addr,
-        "POST",
-        "/token",
-        &form,
-        b"username=johndoe&password=secret&scope=me items",
-    )
-    .await;
-    let body: serde_json::Value = serde_json::from_slice(&w.body).unwrap();
-    let both = format!("Bearer {}", body["access_token"].as_str().unwrap());
+    let both = login(addr, b"username=johndoe&password=secret&scope=me items").await;
     let w = send(addr, "GET", "/users/me/items", &[("authorization", &both)]).await;
     assert_eq!(
         (w.status, w.body.as_slice()),
