@@ -8,6 +8,8 @@
 //! it is missing. It never skips: no Python, no venv module or no PyPI is a failure that says so.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -51,7 +53,7 @@ fn floats_match_pydantic_core() {
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
     let mut input = String::new();
     for v in &values {
-        input.push_str(&hex(*v));
+        input.push_str(&common::hex(*v));
         input.push('\n');
     }
     // Write from another thread: a full pipe would block both sides.
@@ -81,7 +83,10 @@ fn floats_match_pydantic_core() {
         non_finite += usize::from(!v.is_finite());
         let got = String::from_utf8(PydanticJson::to_vec(v).unwrap()).unwrap();
         if got != *want {
-            mismatches.push(format!("{v:e} ({}): pydantic {want}, ours {got}", hex(*v)));
+            mismatches.push(format!(
+                "{v:e} ({}): pydantic {want}, ours {got}",
+                common::hex(*v)
+            ));
         }
     }
     assert!(
@@ -264,25 +269,4 @@ fn doubles(n: usize) -> Vec<f64> {
     }
     out.truncate(n);
     out
-}
-
-/// Python's `float.hex()` form, exact; `nan`, `inf`, `-inf` for the rest.
-fn hex(v: f64) -> String {
-    if v.is_nan() {
-        return "nan".into();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 { "inf" } else { "-inf" }.into();
-    }
-    let bits = v.to_bits();
-    let sign = if bits >> 63 == 1 { "-" } else { "" };
-    let exp = ((bits >> 52) & 0x7ff) as i64;
-    let mant = bits & ((1 << 52) - 1);
-    if exp == 0 {
-        if mant == 0 {
-            return format!("{sign}0x0.0p+0");
-        }
-        return format!("{sign}0x0.{mant:013x}p-1022");
-    }
-    format!("{sign}0x1.{mant:013x}p{:+}", exp - 1023)
 }

@@ -2,6 +2,8 @@
 //! the machine's `python3` on 20,000 random and edge-case doubles.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -58,7 +60,7 @@ fn floats_match_cpython_repr() {
         .expect("python3 is on the machine (the README's test command needs it)");
     let mut input = String::new();
     for v in &values {
-        input.push_str(&hex(*v));
+        input.push_str(&common::hex(*v));
         input.push('\n');
     }
     // Write from another thread: python answers while we write, and a full pipe would block both.
@@ -82,19 +84,4 @@ fn floats_match_cpython_repr() {
         mismatches.len(),
         &mismatches[..mismatches.len().min(10)]
     );
-}
-
-/// Python's `float.hex()` form, exact.
-fn hex(v: f64) -> String {
-    let bits = v.to_bits();
-    let sign = if bits >> 63 == 1 { "-" } else { "" };
-    let exp = ((bits >> 52) & 0x7ff) as i64;
-    let mant = bits & ((1 << 52) - 1);
-    if exp == 0 {
-        if mant == 0 {
-            return format!("{sign}0x0.0p+0");
-        }
-        return format!("{sign}0x0.{mant:013x}p-1022");
-    }
-    format!("{sign}0x1.{mant:013x}p{:+}", exp - 1023)
 }
