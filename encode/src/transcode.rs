@@ -232,6 +232,7 @@ impl Tokens {
     }
 
     /// The position after the value starting at `pos`.
+    #[inline]
     fn skip(&self, mut pos: usize) -> usize {
         let mut depth = 0usize;
         loop {
@@ -333,19 +334,24 @@ impl<'a> ser::Serializer for &'a mut Tokens {
     type SerializeStruct = Compound<'a>;
     type SerializeStructVariant = Compound<'a>;
 
+    #[inline]
     fn serialize_bool(self, v: bool) -> Res {
         self.toks.push(Tok::Bool(v));
         Ok(())
     }
+    #[inline]
     fn serialize_i8(self, v: i8) -> Res {
         self.serialize_i64(v.into())
     }
+    #[inline]
     fn serialize_i16(self, v: i16) -> Res {
         self.serialize_i64(v.into())
     }
+    #[inline]
     fn serialize_i32(self, v: i32) -> Res {
         self.serialize_i64(v.into())
     }
+    #[inline]
     fn serialize_i64(self, v: i64) -> Res {
         // As serde_json reads it back: non-negative integers are u64.
         self.toks.push(if v >= 0 {
@@ -355,6 +361,7 @@ impl<'a> ser::Serializer for &'a mut Tokens {
         });
         Ok(())
     }
+    #[inline]
     fn serialize_i128(self, v: i128) -> Res {
         match (u64::try_from(v), i64::try_from(v)) {
             (Ok(u), _) => self.serialize_u64(u),
@@ -362,24 +369,30 @@ impl<'a> ser::Serializer for &'a mut Tokens {
             _ => Err(ser::Error::custom("integer out of 64-bit range")),
         }
     }
+    #[inline]
     fn serialize_u8(self, v: u8) -> Res {
         self.serialize_u64(v.into())
     }
+    #[inline]
     fn serialize_u16(self, v: u16) -> Res {
         self.serialize_u64(v.into())
     }
+    #[inline]
     fn serialize_u32(self, v: u32) -> Res {
         self.serialize_u64(v.into())
     }
+    #[inline]
     fn serialize_u64(self, v: u64) -> Res {
         self.toks.push(Tok::U64(v));
         Ok(())
     }
+    #[inline]
     fn serialize_u128(self, v: u128) -> Res {
         u64::try_from(v)
             .map_err(|_| ser::Error::custom("integer out of 64-bit range"))
             .and_then(|u| self.serialize_u64(u))
     }
+    #[inline]
     fn serialize_f32(self, v: f32) -> Res {
         // JSON carries the f32's shortest digits, which read back as this f64.
         let mut buf = zmij::Buffer::new();
@@ -390,18 +403,22 @@ impl<'a> ser::Serializer for &'a mut Tokens {
         };
         self.serialize_f64(f)
     }
+    #[inline]
     fn serialize_f64(self, v: f64) -> Res {
         self.toks.push(Tok::F64(v));
         Ok(())
     }
+    #[inline]
     fn serialize_char(self, v: char) -> Res {
         self.serialize_str(v.encode_utf8(&mut [0; 4]))
     }
+    #[inline]
     fn serialize_str(self, v: &str) -> Res {
         let tok = self.push_str(v);
         self.toks.push(tok);
         Ok(())
     }
+    #[inline]
     fn serialize_bytes(self, v: &[u8]) -> Res {
         self.toks
             .push(Tok::Seq(u32::try_from(v.len()).unwrap_or(u32::MAX)));
@@ -409,19 +426,24 @@ impl<'a> ser::Serializer for &'a mut Tokens {
         self.toks.push(Tok::End);
         Ok(())
     }
+    #[inline]
     fn serialize_none(self) -> Res {
         self.serialize_unit()
     }
+    #[inline]
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Res {
         value.serialize(self)
     }
+    #[inline]
     fn serialize_unit(self) -> Res {
         self.toks.push(Tok::Null);
         Ok(())
     }
+    #[inline]
     fn serialize_unit_struct(self, _name: &'static str) -> Res {
         self.serialize_unit()
     }
+    #[inline]
     fn serialize_unit_variant(
         self,
         _name: &'static str,
@@ -431,6 +453,7 @@ impl<'a> ser::Serializer for &'a mut Tokens {
         self.toks.push(Tok::Key(variant));
         Ok(())
     }
+    #[inline]
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _name: &'static str,
@@ -438,6 +461,7 @@ impl<'a> ser::Serializer for &'a mut Tokens {
     ) -> Res {
         value.serialize(self)
     }
+    #[inline]
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
         _name: &'static str,
@@ -451,6 +475,7 @@ impl<'a> ser::Serializer for &'a mut Tokens {
         self.toks.push(Tok::End);
         Ok(())
     }
+    #[inline]
     fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'a>, TranscodeError> {
         let len = len.and_then(|l| u32::try_from(l).ok()).unwrap_or(u32::MAX);
         self.toks.push(Tok::Seq(len));
@@ -459,9 +484,11 @@ impl<'a> ser::Serializer for &'a mut Tokens {
             variant: false,
         })
     }
+    #[inline]
     fn serialize_tuple(self, len: usize) -> Result<Compound<'a>, TranscodeError> {
         self.serialize_seq(Some(len))
     }
+    #[inline]
     fn serialize_tuple_struct(
         self,
         _name: &'static str,
@@ -469,6 +496,7 @@ impl<'a> ser::Serializer for &'a mut Tokens {
     ) -> Result<Compound<'a>, TranscodeError> {
         self.serialize_seq(Some(len))
     }
+    #[inline]
     fn serialize_tuple_variant(
         self,
         _name: &'static str,
@@ -484,6 +512,7 @@ impl<'a> ser::Serializer for &'a mut Tokens {
             variant: true,
         })
     }
+    #[inline]
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, TranscodeError> {
         self.toks.push(Tok::Map);
         Ok(Compound {
@@ -491,6 +520,7 @@ impl<'a> ser::Serializer for &'a mut Tokens {
             variant: false,
         })
     }
+    #[inline]
     fn serialize_struct(
         self,
         _name: &'static str,
@@ -498,6 +528,7 @@ impl<'a> ser::Serializer for &'a mut Tokens {
     ) -> Result<Compound<'a>, TranscodeError> {
         self.serialize_map(None)
     }
+    #[inline]
     fn serialize_struct_variant(
         self,
         _name: &'static str,
@@ -539,9 +570,11 @@ macro_rules! seq_like {
         impl ser::$trait for Compound<'_> {
             type Ok = ();
             type Error = TranscodeError;
+            #[inline]
             fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
                 value.serialize(&mut *self.tokens)
             }
+            #[inline]
             fn end(self) -> Res {
                 self.end_compound()
             }
@@ -559,12 +592,15 @@ seq_like!(
 impl ser::SerializeMap for Compound<'_> {
     type Ok = ();
     type Error = TranscodeError;
+    #[inline]
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Res {
         key.serialize(KeySerializer(self.tokens))
     }
+    #[inline]
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Res {
         value.serialize(&mut *self.tokens)
     }
+    #[inline]
     fn end(self) -> Res {
         self.end_compound()
     }
@@ -575,10 +611,12 @@ macro_rules! struct_like {
         impl ser::$trait for Compound<'_> {
             type Ok = ();
             type Error = TranscodeError;
+            #[inline]
             fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Res {
                 self.tokens.toks.push(Tok::Key(key));
                 value.serialize(&mut *self.tokens)
             }
+            #[inline]
             fn end(self) -> Res {
                 self.end_compound()
             }
@@ -754,21 +792,29 @@ impl<'de> de::Deserializer<'de> for &mut TokenDeserializer<'de> {
             Tok::F64(f) => visitor.visit_f64(f),
             Tok::Str(a, b) => visitor.visit_borrowed_str(self.tokens.str(a, b)),
             Tok::Key(k) => visitor.visit_borrowed_str(k),
+            // The access consumes the closing token, so that the visitor's value is returned
+            // where it was built: a model is often a few hundred bytes, and a move is a copy.
             Tok::Seq(len) => {
-                let value = visitor.visit_seq(Access {
-                    de: &mut *self,
-                    len,
-                })?;
-                self.expect_end("elements in a sequence")?;
-                Ok(value)
+                let mut access = Access::new(self, len);
+                let mut result = visitor.visit_seq(&mut access);
+                if !access.ended && result.is_ok() {
+                    // A visitor that knew the length stopped before the end.
+                    if let Err(e) = self.expect_end("elements in a sequence") {
+                        result = Err(e);
+                    }
+                }
+                result
             }
             Tok::Map => {
-                let value = visitor.visit_map(Access {
-                    de: &mut *self,
-                    len: u32::MAX,
-                })?;
-                self.expect_end("entries in a map")?;
-                Ok(value)
+                let mut access = Access::new(self, u32::MAX);
+                let mut result = visitor.visit_map(&mut access);
+                if !access.ended && result.is_ok() {
+                    // A visitor that knew the length stopped before the end.
+                    if let Err(e) = self.expect_end("entries in a map") {
+                        result = Err(e);
+                    }
+                }
+                result
             }
             Tok::End => Err(TranscodeError("unexpected end of a sequence or map".into())),
         }
@@ -805,10 +851,7 @@ impl<'de> de::Deserializer<'de> for &mut TokenDeserializer<'de> {
             }
             Some(Tok::Map) => {
                 self.pos += 1;
-                let value = visitor.visit_enum(Access {
-                    de: &mut *self,
-                    len: 1,
-                })?;
+                let value = visitor.visit_enum(Access::new(self, 1))?;
                 self.expect_end("entries in an enum")?;
                 Ok(value)
             }
@@ -890,6 +933,19 @@ struct Access<'a, 'de> {
     de: &'a mut TokenDeserializer<'de>,
     /// The element count, when known (`u32::MAX` when not).
     len: u32,
+    /// Whether the closing token was read.
+    ended: bool,
+}
+
+impl<'a, 'de> Access<'a, 'de> {
+    #[inline]
+    fn new(de: &'a mut TokenDeserializer<'de>, len: u32) -> Self {
+        Self {
+            de,
+            len,
+            ended: false,
+        }
+    }
 }
 
 impl<'de> de::SeqAccess<'de> for Access<'_, 'de> {
@@ -898,10 +954,16 @@ impl<'de> de::SeqAccess<'de> for Access<'_, 'de> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, TranscodeError> {
-        if matches!(self.de.peek(), Some(Tok::End) | None) {
-            return Ok(None);
+        match self.de.peek() {
+            _ if self.ended => Ok(None),
+            Some(Tok::End) => {
+                self.de.pos += 1;
+                self.ended = true;
+                Ok(None)
+            }
+            None => Err(TranscodeError("unexpected end of value".into())),
+            Some(_) => seed.deserialize(&mut *self.de).map(Some),
         }
-        seed.deserialize(&mut *self.de).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -915,9 +977,12 @@ impl<'de> de::MapAccess<'de> for Access<'_, 'de> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, TranscodeError> {
+        if self.ended {
+            return Ok(None);
+        }
         match self.de.next()? {
             Tok::End => {
-                self.de.pos -= 1;
+                self.ended = true;
                 Ok(None)
             }
             Tok::Str(a, b) => seed
@@ -1106,6 +1171,71 @@ mod tests {
         let err = t.deserialize::<Order>().expect_err("missing price");
         assert_eq!(err.inner().to_string(), "missing field `price`");
         assert_eq!(err.path().to_string(), "items[0]");
+    }
+
+    /// A visitor that reads only the first entry of a map.
+    #[derive(Debug, PartialEq)]
+    struct FirstEntry(String);
+
+    impl<'de> Deserialize<'de> for FirstEntry {
+        fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = FirstEntry;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a map")
+                }
+                fn visit_map<A: de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<FirstEntry, A::Error> {
+                    let (key, _): (String, de::IgnoredAny) = map
+                        .next_entry()?
+                        .ok_or_else(|| de::Error::custom("empty"))?;
+                    Ok(FirstEntry(key))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+
+    #[test]
+    fn a_visitor_that_stops_early_sees_the_rest_refused() {
+        // As serde_json: reading fewer elements or entries than there are is an error...
+        same_as_json::<Vec<u8>, (u8, u8)>(&vec![1, 2, 3]);
+        assert_eq!(
+            Tokens::from_value(&vec![1, 2, 3])
+                .expect("tokens")
+                .deserialize::<(u8, u8)>()
+                .expect_err("a third element")
+                .inner()
+                .to_string(),
+            "trailing elements in a sequence"
+        );
+        let two: BTreeMap<&str, u8> = [("a", 1), ("b", 2)].into_iter().collect();
+        same_as_json::<_, FirstEntry>(&two);
+        assert_eq!(
+            Tokens::from_value(&two)
+                .expect("tokens")
+                .deserialize::<FirstEntry>()
+                .expect_err("a second entry")
+                .inner()
+                .to_string(),
+            "trailing entries in a map"
+        );
+        // ...and reading exactly all of them, without asking for one more, is not.
+        same_as_json::<Vec<u8>, (u8, u8, u8)>(&vec![1, 2, 3]);
+        let one: BTreeMap<&str, u8> = [("a", 1)].into_iter().collect();
+        same_as_json::<_, FirstEntry>(&one);
+        assert_eq!(
+            Tokens::from_value(&one)
+                .expect("tokens")
+                .deserialize::<FirstEntry>()
+                .expect("one entry"),
+            FirstEntry("a".into())
+        );
+        // Nested: the inner map's end is not taken for the outer one's.
+        same_as_json::<_, Vec<FirstEntry>>(&vec![one.clone(), two.clone(), one]);
     }
 
     #[test]
