@@ -1291,4 +1291,62 @@ mod tests {
             .same_value(&Tokens::from_value(&1u8).expect("t")));
         assert!(Tokens::from_value(&None::<u8>).expect("t").is_null());
     }
+
+    mod property {
+        use proptest::prelude::*;
+        use serde_json::Value;
+
+        use super::*;
+
+        fn value() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(Value::from),
+                any::<u64>().prop_map(Value::from),
+                any::<f64>()
+                    .prop_filter("finite", |f| f.is_finite())
+                    .prop_map(Value::from),
+                "\\PC{0,6}".prop_map(Value::String),
+                prop_oneof![Just("a"), Just("b"), Just("c")].prop_map(Value::from),
+            ];
+            leaf.prop_recursive(4, 48, 6, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                    prop::collection::btree_map(
+                        prop_oneof![Just("a".to_owned()), Just("b".to_owned()), "[a-z]{1,3}"],
+                        inner,
+                        0..5
+                    )
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Model {
+            a: Option<Vec<Value>>,
+            #[serde(default)]
+            b: Option<(Value, Value)>,
+            c: Option<String>,
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+            /// Any JSON-like value reads as the JSON round trip reads it, into open and closed
+            /// types, including visitors that know a length and stop there.
+            #[test]
+            fn transcoding_is_the_json_round_trip(v in value()) {
+                prop_assert_eq!(
+                    Tokens::from_value(&v).expect("tokens").deserialize::<Value>().expect("value"),
+                    v.clone()
+                );
+                same_as_json::<Value, Model>(&v);
+                same_as_json::<Value, Vec<Model>>(&v);
+                same_as_json::<Value, (Value, Value)>(&v);
+                same_as_json::<Value, FirstEntry>(&v);
+                same_as_json::<Value, BTreeMap<String, FirstEntry>>(&v);
+            }
+        }
+    }
 }
