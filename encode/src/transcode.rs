@@ -778,6 +778,18 @@ impl<'de> TokenDeserializer<'de> {
             _ => Err(TranscodeError(format!("trailing {what}"))),
         }
     }
+
+    /// After a visitor read a sequence or map: unless its access read the end already (a
+    /// visitor that knew the length stops before it), the end must come next, or the value
+    /// becomes an error.
+    #[inline]
+    fn check_end<T>(&mut self, ended: bool, result: &mut Result<T, TranscodeError>, what: &str) {
+        if !ended && result.is_ok() {
+            if let Err(e) = self.expect_end(what) {
+                *result = Err(e);
+            }
+        }
+    }
 }
 
 impl<'de> de::Deserializer<'de> for &mut TokenDeserializer<'de> {
@@ -792,28 +804,21 @@ impl<'de> de::Deserializer<'de> for &mut TokenDeserializer<'de> {
             Tok::F64(f) => visitor.visit_f64(f),
             Tok::Str(a, b) => visitor.visit_borrowed_str(self.tokens.str(a, b)),
             Tok::Key(k) => visitor.visit_borrowed_str(k),
-            // The access consumes the closing token, so that the visitor's value is returned
-            // where it was built: a model is often a few hundred bytes, and a move is a copy.
+            // The access reads the closing token itself, and the visitor's value is checked
+            // where it is, not moved through a `?`: a model is often a few hundred bytes, and
+            // each move of it is a copy.
             Tok::Seq(len) => {
                 let mut access = Access::new(self, len);
                 let mut result = visitor.visit_seq(&mut access);
-                if !access.ended && result.is_ok() {
-                    // A visitor that knew the length stopped before the end.
-                    if let Err(e) = self.expect_end("elements in a sequence") {
-                        result = Err(e);
-                    }
-                }
+                let ended = access.ended;
+                self.check_end(ended, &mut result, "elements in a sequence");
                 result
             }
             Tok::Map => {
                 let mut access = Access::new(self, u32::MAX);
                 let mut result = visitor.visit_map(&mut access);
-                if !access.ended && result.is_ok() {
-                    // A visitor that knew the length stopped before the end.
-                    if let Err(e) = self.expect_end("entries in a map") {
-                        result = Err(e);
-                    }
-                }
+                let ended = access.ended;
+                self.check_end(ended, &mut result, "entries in a map");
                 result
             }
             Tok::End => Err(TranscodeError("unexpected end of a sequence or map".into())),
