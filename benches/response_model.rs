@@ -23,7 +23,8 @@ use std::hint::black_box;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use http::{Request, Response};
 use serde::{Deserialize, Serialize};
 use tower::{service_fn, Layer, Service};
@@ -158,6 +159,28 @@ fn now<F: Future>(fut: F) -> F::Output {
     }
 }
 
+/// A handler that hands over an owned clone of `value` on each call.
+fn handler<T: Serialize + Clone + Send + Sync + 'static>(
+    value: T,
+) -> impl Service<Request<()>, Response = Response<Body>, Error = Infallible> + Clone {
+    service_fn(move |_r: Request<()>| {
+        std::future::ready(Ok::<_, Infallible>(
+            Reply::new(value.clone()).into_http_response(),
+        ))
+    })
+}
+
+/// One response of `svc` per iteration (the services here never wait).
+fn bench_call<S>(g: &mut BenchmarkGroup<'_, WallTime>, name: &str, mut svc: S)
+where
+    S: Service<Request<()>>,
+    S::Error: std::fmt::Debug,
+{
+    g.bench_function(name, |b| {
+        b.iter(|| black_box(now(svc.call(Request::new(()))).unwrap()))
+    });
+}
+
 fn bench(c: &mut Criterion) {
     let value = row();
     let mut g = c.benchmark_group("response_model");
@@ -229,57 +252,42 @@ fn bench(c: &mut Criterion) {
         res.extensions_mut().insert(out_payload.clone());
         std::future::ready(Ok::<_, Infallible>(res))
     });
-    let mut bare = same.clone();
-    g.bench_function("bare inner (same type)", |b| {
-        b.iter(|| black_box(now(bare.call(Request::new(()))).unwrap()))
-    });
-    let mut svc = ResponseModelLayer::<OrderOut>::new().layer(same);
-    g.bench_function("layer: same type", |b| {
-        b.iter(|| black_box(now(svc.call(Request::new(()))).unwrap()))
-    });
+    bench_call(&mut g, "bare inner (same type)", same.clone());
+    bench_call(
+        &mut g,
+        "layer: same type",
+        ResponseModelLayer::<OrderOut>::new().layer(same),
+    );
 
     // From<OrderRow>: the handler hands over an owned row (cloned here, in both services).
-    let r = row();
-    let owned = service_fn(move |_r: Request<()>| {
-        std::future::ready(Ok::<_, Infallible>(
-            Reply::new(r.clone()).into_http_response(),
-        ))
-    });
-    let mut bare = owned.clone();
-    g.bench_function("bare inner (owned row)", |b| {
-        b.iter(|| black_box(now(bare.call(Request::new(()))).unwrap()))
-    });
-    let mut svc = ResponseModelLayer::<OrderOut>::new()
-        .from::<OrderRow>()
-        .layer(owned.clone());
-    g.bench_function("layer: From<Row>", |b| {
-        b.iter(|| black_box(now(svc.call(Request::new(()))).unwrap()))
-    });
+    let owned = handler(row());
+    bench_call(&mut g, "bare inner (owned row)", owned.clone());
+    bench_call(
+        &mut g,
+        "layer: From<Row>",
+        ResponseModelLayer::<OrderOut>::new()
+            .from::<OrderRow>()
+            .layer(owned.clone()),
+    );
     // Generic: the same row, read through tokens.
-    let mut svc = ResponseModelLayer::<OrderOut>::new().layer(owned);
-    g.bench_function("layer: generic", |b| {
-        b.iter(|| black_box(now(svc.call(Request::new(()))).unwrap()))
-    });
+    bench_call(
+        &mut g,
+        "layer: generic",
+        ResponseModelLayer::<OrderOut>::new().layer(owned),
+    );
 
     // A JSON-like payload (FastAPI's dict from a store): a `serde_json::Value` with the row's keys.
     let json = serde_json::to_value(row()).unwrap();
     g.bench_function("serde_json::to_vec(Value row)", |b| {
         b.iter(|| serde_json::to_vec(black_box(&json)).unwrap())
     });
-    let j = json.clone();
-    let owned_json = service_fn(move |_r: Request<()>| {
-        std::future::ready(Ok::<_, Infallible>(
-            Reply::new(j.clone()).into_http_response(),
-        ))
-    });
-    let mut bare = owned_json.clone();
-    g.bench_function("bare inner (owned Value)", |b| {
-        b.iter(|| black_box(now(bare.call(Request::new(()))).unwrap()))
-    });
-    let mut svc = ResponseModelLayer::<OrderOut>::new().layer(owned_json);
-    g.bench_function("layer: generic (Value)", |b| {
-        b.iter(|| black_box(now(svc.call(Request::new(()))).unwrap()))
-    });
+    let owned_json = handler(json.clone());
+    bench_call(&mut g, "bare inner (owned Value)", owned_json.clone());
+    bench_call(
+        &mut g,
+        "layer: generic (Value)",
+        ResponseModelLayer::<OrderOut>::new().layer(owned_json),
+    );
 
     // The user row: the same generic path on a plainer payload.
     let user = user_row();
@@ -294,20 +302,17 @@ fn bench(c: &mut Criterion) {
             })
         })
     });
-    let u = user_row();
-    let owned_user = service_fn(move |_r: Request<()>| {
-        std::future::ready(Ok::<_, Infallible>(
-            Reply::new(u.clone()).into_http_response(),
-        ))
-    });
-    let mut bare = owned_user.clone();
-    g.bench_function("user row: bare inner (owned row)", |b| {
-        b.iter(|| black_box(now(bare.call(Request::new(()))).unwrap()))
-    });
-    let mut svc = ResponseModelLayer::<UserPublic>::new().layer(owned_user);
-    g.bench_function("user row: layer: generic", |b| {
-        b.iter(|| black_box(now(svc.call(Request::new(()))).unwrap()))
-    });
+    let owned_user = handler(user_row());
+    bench_call(
+        &mut g,
+        "user row: bare inner (owned row)",
+        owned_user.clone(),
+    );
+    bench_call(
+        &mut g,
+        "user row: layer: generic",
+        ResponseModelLayer::<UserPublic>::new().layer(owned_user),
+    );
     g.finish();
 }
 
