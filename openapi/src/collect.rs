@@ -253,7 +253,7 @@ pub(crate) fn check_path(path: &str) -> Result<(), DocError> {
                 '}' => depth -= 1,
                 _ => {}
             }
-            if depth < 0 || depth > 1 {
+            if !(0..=1).contains(&depth) {
                 return invalid("unbalanced braces");
             }
         }

@@ -402,14 +402,13 @@ impl Components {
     }
 }
 
-/// A security scheme: FastAPI's `securitySchemes` entry.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A security scheme: FastAPI's `securitySchemes` entry, written in FastAPI's key order
+/// (`type`, `description`, then the type's fields).
+#[derive(Clone, Debug, PartialEq)]
 pub struct SecurityScheme {
     /// The type and its fields.
-    #[serde(flatten)]
     pub kind: SecuritySchemeKind,
     /// The description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -423,39 +422,69 @@ impl SecurityScheme {
     }
 }
 
+impl Serialize for SecurityScheme {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        let kind = match &self.kind {
+            SecuritySchemeKind::ApiKey { .. } => "apiKey",
+            SecuritySchemeKind::Http { .. } => "http",
+            SecuritySchemeKind::OAuth2 { .. } => "oauth2",
+            SecuritySchemeKind::OpenIdConnect { .. } => "openIdConnect",
+        };
+        map.serialize_entry("type", kind)?;
+        if let Some(description) = &self.description {
+            map.serialize_entry("description", description)?;
+        }
+        match &self.kind {
+            SecuritySchemeKind::ApiKey { location, name } => {
+                map.serialize_entry("in", location)?;
+                map.serialize_entry("name", name)?;
+            }
+            SecuritySchemeKind::Http {
+                scheme,
+                bearer_format,
+            } => {
+                map.serialize_entry("scheme", scheme)?;
+                if let Some(format) = bearer_format {
+                    map.serialize_entry("bearerFormat", format)?;
+                }
+            }
+            SecuritySchemeKind::OAuth2 { flows } => map.serialize_entry("flows", flows)?,
+            SecuritySchemeKind::OpenIdConnect {
+                open_id_connect_url,
+            } => map.serialize_entry("openIdConnectUrl", open_id_connect_url)?,
+        }
+        map.end()
+    }
+}
+
 /// The kinds of security scheme.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "type")]
+#[derive(Clone, Debug, PartialEq)]
+// A few of these exist per document; boxing the flows would only make them harder to build.
+#[allow(clippy::large_enum_variant)]
 pub enum SecuritySchemeKind {
     /// `apiKey`: a key in a query parameter, a header or a cookie.
-    #[serde(rename = "apiKey")]
     ApiKey {
         /// Where it is.
-        #[serde(rename = "in")]
         location: ParameterIn,
         /// Its name.
         name: String,
     },
     /// `http`: an `Authorization` scheme (`basic`, `bearer`, `digest`, or any other).
-    #[serde(rename = "http")]
     Http {
-        /// The scheme, lower-case as FastAPI writes it.
+        /// The scheme, as FastAPI writes it.
         scheme: String,
         /// The token format (`JWT`).
-        #[serde(rename = "bearerFormat", skip_serializing_if = "Option::is_none")]
         bearer_format: Option<String>,
     },
     /// `oauth2` with its flows.
-    #[serde(rename = "oauth2")]
     OAuth2 {
         /// The flows.
         flows: OAuthFlows,
     },
     /// `openIdConnect` with its discovery URL.
-    #[serde(rename = "openIdConnect")]
     OpenIdConnect {
         /// The discovery document's URL.
-        #[serde(rename = "openIdConnectUrl")]
         open_id_connect_url: String,
     },
 }
@@ -478,19 +507,19 @@ pub struct OAuthFlows {
     pub authorization_code: Option<OAuthFlow>,
 }
 
-/// One flow.
+/// One flow, in FastAPI's key order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OAuthFlow {
+    /// `refreshUrl`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_url: Option<String>,
+    /// The scopes and their descriptions (always written, `{}` when none).
+    pub scopes: OrderedMap<String>,
     /// `authorizationUrl` (implicit, authorization code).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_url: Option<String>,
     /// `tokenUrl` (password, client credentials, authorization code).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
-    /// `refreshUrl`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub refresh_url: Option<String>,
-    /// The scopes and their descriptions (always written, `{}` when none).
-    pub scopes: OrderedMap<String>,
 }
