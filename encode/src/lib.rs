@@ -27,6 +27,8 @@
 mod body;
 pub mod class;
 pub mod custom;
+#[cfg(feature = "openapi")]
+mod openapi;
 mod payload;
 mod reply;
 pub mod transcode;

@@ -13,6 +13,10 @@ use crate::payload::Payload;
 pub struct FastJson;
 
 impl ResponseClass for FastJson {
+    fn media_type(&self) -> Option<&'static str> {
+        Some("application/json")
+    }
+
     fn render(&self, payload: &Payload) -> Result<Rendered, RenderError> {
         let mut out = Vec::with_capacity(128);
         payload

@@ -56,6 +56,10 @@ impl Json {
 }
 
 impl ResponseClass for Json {
+    fn media_type(&self) -> Option<&'static str> {
+        Some("application/json")
+    }
+
     fn render(&self, payload: &Payload) -> Result<Rendered, RenderError> {
         let mut out = Vec::with_capacity(capacity_hint());
         payload

@@ -61,6 +61,22 @@ pub trait ResponseClass: Clone + Send + Sync + 'static {
     /// When the value cannot be written in this class's format. The layer then answers
     /// `500 Internal Server Error` and logs the error; it never reaches the client.
     fn render(&self, payload: &Payload) -> Result<Rendered, RenderError>;
+
+    /// The media type the class writes, as the OpenAPI document names it
+    /// (`application/json`, `text/html`); `None` for a class without a body (a redirect).
+    fn media_type(&self) -> Option<&'static str>;
+
+    /// Whether the body is the payload's JSON, so that the payload's schema describes it
+    /// (default: a media type ending in `json`); `false` documents a string.
+    fn is_json(&self) -> bool {
+        self.media_type().is_some_and(|m| m.ends_with("json"))
+    }
+
+    /// The class's default status, documented when no `StatusLayer` sets one (default `200`;
+    /// a redirect's `307`).
+    fn default_status(&self) -> StatusCode {
+        StatusCode::OK
+    }
 }
 
 /// A rendered payload: the class's default status, its content-type, other headers

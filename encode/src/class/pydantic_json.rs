@@ -87,6 +87,10 @@ impl PydanticJson {
 }
 
 impl ResponseClass for PydanticJson {
+    fn media_type(&self) -> Option<&'static str> {
+        Some("application/json")
+    }
+
     fn render(&self, payload: &Payload) -> Result<Rendered, RenderError> {
         let mut out = Vec::with_capacity(capacity_hint());
         payload

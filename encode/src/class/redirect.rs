@@ -90,6 +90,14 @@ fn render_url(url: &str) -> Rendered {
 }
 
 impl ResponseClass for Redirect {
+    fn media_type(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn default_status(&self) -> StatusCode {
+        StatusCode::TEMPORARY_REDIRECT
+    }
+
     fn render(&self, payload: &Payload) -> Result<Rendered, RenderError> {
         let url = payload
             .as_text()

@@ -63,12 +63,20 @@ fn render_text(
 }
 
 impl ResponseClass for Html {
+    fn media_type(&self) -> Option<&'static str> {
+        Some("text/html")
+    }
+
     fn render(&self, payload: &Payload) -> Result<Rendered, RenderError> {
         render_text("Html", TEXT_HTML, payload)
     }
 }
 
 impl ResponseClass for PlainText {
+    fn media_type(&self) -> Option<&'static str> {
+        Some("text/plain")
+    }
+
     fn render(&self, payload: &Payload) -> Result<Rendered, RenderError> {
         render_text("PlainText", TEXT_PLAIN, payload)
     }
