@@ -146,6 +146,8 @@ impl<S> Layer<S> for BackgroundTasksLayer {
     type Service = BackgroundTasksService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
+        #[cfg(feature = "openapi")]
+        towerapi_openapi::note(self);
         BackgroundTasksService { inner }
     }
 }

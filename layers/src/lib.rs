@@ -45,6 +45,8 @@
 
 mod background;
 pub mod model;
+#[cfg(feature = "openapi")]
+mod openapi;
 mod rules;
 pub mod serialize;
 pub mod status;

@@ -82,12 +82,19 @@ impl<C: ResponseClass> SerializeLayer<C> {
     pub fn new(class: C) -> Self {
         Self { class }
     }
+
+    /// The class.
+    pub fn class(&self) -> &C {
+        &self.class
+    }
 }
 
-impl<S, C: Clone> Layer<S> for SerializeLayer<C> {
+impl<S, C: ResponseClass> Layer<S> for SerializeLayer<C> {
     type Service = SerializeResponse<S, C>;
 
     fn layer(&self, inner: S) -> Self::Service {
+        #[cfg(feature = "openapi")]
+        towerapi_openapi::note(self);
         SerializeResponse {
             inner,
             class: self.class.clone(),

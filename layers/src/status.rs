@@ -66,12 +66,19 @@ impl StatusLayer {
             default: Some(status),
         }
     }
+
+    /// The route's default status, if set.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.default
+    }
 }
 
 impl<S> Layer<S> for StatusLayer {
     type Service = Status<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
+        #[cfg(feature = "openapi")]
+        towerapi_openapi::note(self);
         Status {
             inner,
             default: self.default,

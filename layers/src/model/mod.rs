@@ -322,10 +322,29 @@ fn model_defaults<M: Serialize + DeserializeOwned + Default>() -> Option<Vec<(St
     Some(defaults)
 }
 
+#[cfg(not(feature = "openapi"))]
 impl<S, M> Layer<S> for ResponseModelLayer<M> {
     type Service = ResponseModel<S, M>;
 
     fn layer(&self, inner: S) -> Self::Service {
+        ResponseModel {
+            inner,
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// With the `openapi` feature, the model describes itself, so it needs a schema.
+#[cfg(feature = "openapi")]
+impl<S, M> Layer<S> for ResponseModelLayer<M>
+where
+    M: schemars::JsonSchema + 'static,
+    Self: Send + Sync,
+{
+    type Service = ResponseModel<S, M>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        towerapi_openapi::note(self);
         ResponseModel {
             inner,
             config: self.config.clone(),

@@ -15,6 +15,7 @@ use towerapi_encode::{Body, Reply};
 use super::filter::snake_case;
 use crate::{ResponseModelLayer, ResponseValidationError, SerializeLayer, StatusLayer};
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 struct Item {
     name: String,
@@ -53,7 +54,7 @@ fn items(id: &str) -> serde_json::Value {
 
 async fn run<M, F>(layer: ResponseModelLayer<M>, make: F) -> (StatusCode, String, Bytes)
 where
-    M: Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    M: Serialize + serde::de::DeserializeOwned + HasSchema + Send + Sync + 'static,
     F: Fn() -> Response<Body> + Clone + Send + 'static,
 {
     let svc = ServiceBuilder::new()
@@ -79,7 +80,7 @@ where
 
 async fn body<M>(layer: ResponseModelLayer<M>, value: serde_json::Value) -> String
 where
-    M: Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    M: Serialize + serde::de::DeserializeOwned + HasSchema + Send + Sync + 'static,
 {
     let (status, _, body) = run(layer, move || {
         Reply::new(value.clone()).into_http_response()
@@ -95,6 +96,7 @@ static SERIALIZED: AtomicUsize = AtomicUsize::new(0);
 static DESERIALIZED: AtomicUsize = AtomicUsize::new(0);
 
 /// A model whose serde impls count their calls.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, PartialEq)]
 struct Counted {
     x: u32,
@@ -103,6 +105,7 @@ struct Counted {
 impl Serialize for Counted {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         SERIALIZED.fetch_add(1, Ordering::SeqCst);
+        #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
         #[derive(Serialize)]
         struct Raw {
             x: u32,
@@ -114,6 +117,7 @@ impl Serialize for Counted {
 impl<'de> Deserialize<'de> for Counted {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         DESERIALIZED.fetch_add(1, Ordering::SeqCst);
+        #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
         #[derive(Deserialize)]
         struct Raw {
             x: u32,
@@ -191,6 +195,7 @@ async fn same_type_from_and_generic_paths() {
 
 #[tokio::test]
 async fn filters_a_secret_and_keeps_status_and_headers() {
+    #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
     #[derive(Serialize, Deserialize)]
     struct UserOut {
         username: String,
@@ -220,6 +225,7 @@ async fn filters_a_secret_and_keeps_status_and_headers() {
 
 #[tokio::test]
 async fn list_models() {
+    #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
     #[derive(Serialize, Deserialize)]
     struct UserOut {
         username: String,
@@ -333,6 +339,7 @@ async fn include_and_exclude() {
     );
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Serialize, Deserialize, Default)]
 struct UserIn {
     username: String,
@@ -341,6 +348,7 @@ struct UserIn {
     full_name: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Serialize, Deserialize, Default)]
 struct Order {
     id: u32,
@@ -389,6 +397,7 @@ async fn nested_paths_and_every_element() {
     );
 }
 
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct AliasModel {
@@ -502,17 +511,20 @@ mod property {
 
     use super::*;
 
+    #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
     #[derive(Serialize, Deserialize)]
     struct Tag {
         name: String,
     }
 
+    #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
     #[derive(Serialize, Deserialize)]
     struct Profile {
         bio: Option<String>,
         tags: Vec<Tag>,
     }
 
+    #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
     #[derive(Serialize, Deserialize)]
     struct Public {
         username: String,
@@ -627,3 +639,14 @@ mod property {
         }
     }
 }
+
+/// `JsonSchema` with the `openapi` feature (a response model then describes itself), nothing
+/// without it.
+#[cfg(feature = "openapi")]
+trait HasSchema: schemars::JsonSchema {}
+#[cfg(feature = "openapi")]
+impl<T: schemars::JsonSchema> HasSchema for T {}
+#[cfg(not(feature = "openapi"))]
+trait HasSchema {}
+#[cfg(not(feature = "openapi"))]
+impl<T> HasSchema for T {}
