@@ -85,6 +85,25 @@ impl<A: Scheme, B: Scheme> Scheme for AnyOf<A, B> {
         &self.meta
     }
 
+    fn rejects_malformed(&self) -> bool {
+        self.first.rejects_malformed() || self.second.rejects_malformed()
+    }
+
+    /// Registers both schemes; the alternatives are the first's, then the second's.
+    #[cfg(feature = "openapi")]
+    fn describe_scheme(
+        &self,
+        cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<Vec<Vec<String>>, towerapi_openapi::DocError> {
+        let mut alternatives = self.first.describe_scheme(cx)?;
+        for alternative in self.second.describe_scheme(cx)? {
+            if !alternatives.contains(&alternative) {
+                alternatives.push(alternative);
+            }
+        }
+        Ok(alternatives)
+    }
+
     fn store(credentials: &Self::Credentials, extensions: &mut http::Extensions) {
         match credentials {
             Either::First(c) => A::store(c, extensions),

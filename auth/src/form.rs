@@ -10,7 +10,9 @@
 //!
 //! Use [`parse_password_form`] / [`parse_password_form_strict`] from hyper or
 //! bare tower services; with the `axum` feature both form types are also
-//! axum extractors.
+//! axum extractors. With the `openapi` feature, `OAuth2PasswordRequestForm::openapi()`
+//! describes the token route's body and 422 (`PasswordFormDoc`), and
+//! `validation_error_response` documents a 422 of [`FieldError`]s anywhere.
 //!
 //! ```
 //! # async fn demo() {
@@ -42,6 +44,11 @@ use http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use serde::Serialize;
 use towerapi_encode::{Body, BoxError};
+
+#[cfg(feature = "openapi")]
+mod openapi;
+#[cfg(feature = "openapi")]
+pub use openapi::{validation_error_response, PasswordFormDoc};
 
 /// The tracing target of the event emitted for every rejection.
 const REJECTION_TARGET: &str = "towerapi::rejection";
@@ -529,6 +536,16 @@ where
     }
 }
 
+/// The six fields the forms read, in FastAPI's order (the OpenAPI schema names the same).
+pub(crate) const FIELDS: [&str; 6] = [
+    "grant_type",
+    "username",
+    "password",
+    "scope",
+    "client_id",
+    "client_secret",
+];
+
 /// The raw values of the six fields (last value wins).
 #[derive(Default)]
 struct RawFields {
@@ -557,10 +574,7 @@ impl RawFields {
 
     /// Whether `name` is one of the six fields.
     fn wants(name: &str) -> bool {
-        matches!(
-            name,
-            "grant_type" | "username" | "password" | "scope" | "client_id" | "client_secret"
-        )
+        FIELDS.contains(&name)
     }
 }
 

@@ -370,10 +370,12 @@ impl<Sch: Scheme, V, F> AuthLayer<Sch, AndThen<V, F>> {
     }
 }
 
-impl<S, Sch: Clone, V: Clone> Layer<S> for AuthLayer<Sch, V> {
+impl<S, Sch: Scheme, V: Verify<Sch::Credentials>> Layer<S> for AuthLayer<Sch, V> {
     type Service = Auth<S, Sch, V>;
 
     fn layer(&self, inner: S) -> Self::Service {
+        #[cfg(feature = "openapi")]
+        towerapi_openapi::note(self);
         let shared = Shared {
             scheme: self.scheme.clone(),
             verify: self.verify.clone(),
@@ -383,6 +385,53 @@ impl<S, Sch: Clone, V: Clone> Layer<S> for AuthLayer<Sch, V> {
             inner,
             shared: Arc::new(shared),
         }
+    }
+}
+
+/// The layer's part of the OpenAPI document:
+///
+/// - the scheme, registered by [`Scheme::describe_scheme`], and the operation's `security`:
+///   the scheme's alternatives, plus `{}` (anonymous access) with `auto_error(false)`;
+/// - a `401` "Not authenticated" with `{"detail": string}` and the scheme's `WWW-Authenticate`
+///   challenges, when the layer can answer it: `auto_error` on, a verifier, or a scheme that
+///   rejects malformed credentials ([`Scheme::rejects_malformed`]). With
+///   [`on_reject`](AuthLayer::on_reject) the body is the hook's, so it is documented without a
+///   schema;
+/// - for the security report, what it enforces: `AuthLayer<HttpBearer> (required, verified)`.
+#[cfg(feature = "openapi")]
+impl<Sch: Scheme, V: Verify<Sch::Credentials>> towerapi_openapi::Describe for AuthLayer<Sch, V> {
+    fn describe(
+        &self,
+        cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<(), towerapi_openapi::DocError> {
+        let auto_error = self.scheme.meta().auto_error;
+        let mut alternatives = self.scheme.describe_scheme(cx)?;
+        if !auto_error {
+            alternatives.push(Vec::new());
+        }
+        let op = cx.operation();
+        op.require_any(alternatives);
+        if auto_error || !V::PASSTHROUGH || self.scheme.rejects_malformed() {
+            let challenges = self
+                .scheme
+                .challenges()
+                .iter()
+                .filter_map(|c| c.to_str().ok())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut response = crate::openapi::detail_response("Not authenticated", &challenges);
+            if self.on_reject.is_some() {
+                response.content = Default::default();
+            }
+            op.add_response(401, response);
+        }
+        op.enforces(format!(
+            "AuthLayer<{}> ({}{})",
+            crate::openapi::short_type_name::<Sch>(),
+            if auto_error { "required" } else { "optional" },
+            if V::PASSTHROUGH { "" } else { ", verified" },
+        ));
+        Ok(())
     }
 }
 

@@ -10,6 +10,12 @@
 //! principal. [`AnyOf`] makes schemes alternatives, [`ScopesLayer`] gathers FastAPI's
 //! `SecurityScopes`, and [`form`] parses `OAuth2PasswordRequestForm`.
 //!
+//! With the `openapi` feature (on by default) every layer describes itself for
+//! towerapi-openapi's document: [`AuthLayer`] registers its scheme with FastAPI's
+//! `securitySchemes` entry (`Scheme::describe_scheme`), sets the operation's `security` and
+//! documents its `401`; [`ScopesLayer`] adds its scopes and a `403`; the password forms give
+//! their request body and `422` (`OAuth2PasswordRequestForm::openapi()`).
+//!
 //! # Example
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -42,6 +48,8 @@ pub mod form;
 #[cfg(any(feature = "jwt-aws-lc-rs", feature = "jwt-rust-crypto"))]
 pub mod jwt;
 mod layer;
+#[cfg(feature = "openapi")]
+mod openapi;
 mod parse;
 pub mod scheme;
 mod scopes;
@@ -67,5 +75,7 @@ pub use scheme::{
 pub use scopes::{GrantedScopes, Scopes, ScopesFuture, ScopesLayer, SecurityScopes};
 pub use towerapi_encode::LayerBody;
 
+#[cfg(all(test, feature = "openapi"))]
+mod openapi_tests;
 #[cfg(test)]
 mod tests;

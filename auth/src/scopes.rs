@@ -128,10 +128,36 @@ impl<S> Layer<S> for ScopesLayer {
     type Service = Scopes<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
+        #[cfg(feature = "openapi")]
+        towerapi_openapi::note(self);
         Scopes {
             inner,
             scopes: self.scopes.clone(),
         }
+    }
+}
+
+/// The layer's part of the OpenAPI document: its scopes on every `oauth2` and `openIdConnect`
+/// requirement of the operation (after those of the layers outside it, FastAPI's order), a
+/// `403` "Not enough permissions" with `{"detail": string}` and its `WWW-Authenticate:
+/// Bearer scope="..."`, and for the security report `ScopesLayer [items:read]`.
+#[cfg(feature = "openapi")]
+impl towerapi_openapi::Describe for ScopesLayer {
+    fn describe(
+        &self,
+        cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<(), towerapi_openapi::DocError> {
+        let op = cx.operation();
+        op.require_scopes(self.scopes.iter().cloned());
+        op.add_response(
+            403,
+            crate::openapi::detail_response(
+                "Not enough permissions",
+                "Bearer scope=\"<the scopes the operation requires>\"",
+            ),
+        );
+        op.enforces(format!("ScopesLayer [{}]", self.scopes.join(" ")));
+        Ok(())
     }
 }
 

@@ -49,6 +49,18 @@ impl Scheme for ApiKeyQuery {
     fn meta(&self) -> &SchemeMeta {
         &self.meta
     }
+
+    #[cfg(feature = "openapi")]
+    fn describe_scheme(
+        &self,
+        cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<Vec<Vec<String>>, towerapi_openapi::DocError> {
+        let kind = towerapi_openapi::model::SecuritySchemeKind::ApiKey {
+            location: towerapi_openapi::model::ParameterIn::Query,
+            name: self.name.clone(),
+        };
+        super::describe_one(cx, &self.meta, kind)
+    }
 }
 
 /// An API key in a header (FastAPI's `APIKeyHeader(name=...)`): the first header wins, its bytes
@@ -58,6 +70,9 @@ impl Scheme for ApiKeyQuery {
 pub struct ApiKeyHeader {
     meta: SchemeMeta,
     name: HeaderName,
+    /// The name as written (`X-API-Key`), for the OpenAPI document; `name` is lower-case.
+    #[cfg_attr(not(feature = "openapi"), allow(dead_code))]
+    written: String,
 }
 
 impl ApiKeyHeader {
@@ -69,10 +84,12 @@ impl ApiKeyHeader {
         Ok(Self {
             meta: SchemeMeta::new("APIKeyHeader"),
             name: HeaderName::try_from(name)?,
+            written: name.to_owned(),
         })
     }
 
-    /// The header's name.
+    /// The header's name, lower-case as `http` keeps header names (the OpenAPI document says
+    /// it as written to [`new`](Self::new): `X-API-Key`).
     pub fn name(&self) -> &HeaderName {
         &self.name
     }
@@ -93,6 +110,18 @@ impl Scheme for ApiKeyHeader {
 
     fn meta(&self) -> &SchemeMeta {
         &self.meta
+    }
+
+    #[cfg(feature = "openapi")]
+    fn describe_scheme(
+        &self,
+        cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<Vec<Vec<String>>, towerapi_openapi::DocError> {
+        let kind = towerapi_openapi::model::SecuritySchemeKind::ApiKey {
+            location: towerapi_openapi::model::ParameterIn::Header,
+            name: self.written.clone(),
+        };
+        super::describe_one(cx, &self.meta, kind)
     }
 }
 
@@ -135,5 +164,17 @@ impl Scheme for ApiKeyCookie {
 
     fn meta(&self) -> &SchemeMeta {
         &self.meta
+    }
+
+    #[cfg(feature = "openapi")]
+    fn describe_scheme(
+        &self,
+        cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<Vec<Vec<String>>, towerapi_openapi::DocError> {
+        let kind = towerapi_openapi::model::SecuritySchemeKind::ApiKey {
+            location: towerapi_openapi::model::ParameterIn::Cookie,
+            name: self.name.clone(),
+        };
+        super::describe_one(cx, &self.meta, kind)
     }
 }

@@ -100,6 +100,22 @@ impl Scheme for HttpBasic {
     fn meta(&self) -> &SchemeMeta {
         &self.meta
     }
+
+    fn rejects_malformed(&self) -> bool {
+        true
+    }
+
+    #[cfg(feature = "openapi")]
+    fn describe_scheme(
+        &self,
+        cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<Vec<Vec<String>>, towerapi_openapi::DocError> {
+        let kind = towerapi_openapi::model::SecuritySchemeKind::Http {
+            scheme: "basic".to_owned(),
+            bearer_format: None,
+        };
+        super::describe_one(cx, &self.meta, kind)
+    }
 }
 
 /// Shared by Bearer, Digest and custom schemes: FastAPI's `HTTPBase.__call__`.
@@ -178,6 +194,18 @@ impl Scheme for HttpBearer {
     fn meta(&self) -> &SchemeMeta {
         &self.meta
     }
+
+    #[cfg(feature = "openapi")]
+    fn describe_scheme(
+        &self,
+        cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<Vec<Vec<String>>, towerapi_openapi::DocError> {
+        let kind = towerapi_openapi::model::SecuritySchemeKind::Http {
+            scheme: "bearer".to_owned(),
+            bearer_format: self.bearer_format.clone(),
+        };
+        super::describe_one(cx, &self.meta, kind)
+    }
 }
 
 /// HTTP Digest (FastAPI's `HTTPDigest`): like [`HttpBearer`] for `Authorization: Digest ...`; the
@@ -222,11 +250,24 @@ impl Scheme for HttpDigest {
     fn meta(&self) -> &SchemeMeta {
         &self.meta
     }
+
+    #[cfg(feature = "openapi")]
+    fn describe_scheme(
+        &self,
+        cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<Vec<Vec<String>>, towerapi_openapi::DocError> {
+        let kind = towerapi_openapi::model::SecuritySchemeKind::Http {
+            scheme: "digest".to_owned(),
+            bearer_format: None,
+        };
+        super::describe_one(cx, &self.meta, kind)
+    }
 }
 
 /// Any HTTP scheme (FastAPI's `HTTPBase(scheme=...)`). As FastAPI, it does not check the scheme
 /// sent: any `Authorization: <scheme> <credentials>` passes, and the challenge is the
-/// configured scheme in title case (`custom` -> `Custom`).
+/// configured scheme in title case (`custom` -> `Custom`). The OpenAPI document says the scheme
+/// as configured, as FastAPI does (`{"type": "http", "scheme": "custom"}`).
 #[derive(Clone, Debug)]
 pub struct HttpBase {
     meta: SchemeMeta,
@@ -274,5 +315,17 @@ impl Scheme for HttpBase {
 
     fn meta(&self) -> &SchemeMeta {
         &self.meta
+    }
+
+    #[cfg(feature = "openapi")]
+    fn describe_scheme(
+        &self,
+        cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<Vec<Vec<String>>, towerapi_openapi::DocError> {
+        let kind = towerapi_openapi::model::SecuritySchemeKind::Http {
+            scheme: self.scheme.clone(),
+            bearer_format: None,
+        };
+        super::describe_one(cx, &self.meta, kind)
     }
 }

@@ -68,6 +68,84 @@ pub trait Scheme: Clone + Send + Sync + 'static {
     fn store(credentials: &Self::Credentials, extensions: &mut http::Extensions) {
         extensions.insert(credentials.clone());
     }
+
+    /// Whether [`extract`](Self::extract) can reject a request outright (`Err`), so that the
+    /// layer answers `401` even with `auto_error(false)`: `true` for [`HttpBasic`], which
+    /// refuses a `Basic` value it cannot decode. Default: `false`. The OpenAPI description
+    /// documents the `401` from it.
+    fn rejects_malformed(&self) -> bool {
+        false
+    }
+
+    /// Registers the scheme (or, for [`AnyOf`](crate::AnyOf), the schemes) in the OpenAPI
+    /// document with [`DescribeCx::security_scheme`](towerapi_openapi::DescribeCx::security_scheme)
+    /// and returns the requirement alternatives: any one suffices, each a set of scheme names
+    /// that all apply (`vec![vec![name]]` for one scheme).
+    ///
+    /// Every scheme of this crate writes FastAPI's entry. The default fails, so that a scheme
+    /// of your own is never silently left out of the document: implement it as
+    ///
+    /// ```
+    /// # use http::{HeaderMap, HeaderValue, Uri};
+    /// # use towerapi_auth::{ApiKey, AuthError, Scheme, SchemeMeta};
+    /// use towerapi_openapi::model::{ParameterIn, SecurityScheme, SecuritySchemeKind};
+    /// use towerapi_openapi::{DescribeCx, DocError};
+    ///
+    /// /// An API key in `X-Tenant-Key`.
+    /// #[derive(Clone)]
+    /// struct TenantKey(SchemeMeta);
+    ///
+    /// impl Scheme for TenantKey {
+    ///     type Credentials = ApiKey;
+    /// #   fn extract(&self, h: &HeaderMap, _: &Uri) -> Result<Option<ApiKey>, AuthError> {
+    /// #       Ok(h.get("x-tenant-key").and_then(|v| v.to_str().ok()).map(|v| ApiKey(v.into())))
+    /// #   }
+    /// #   fn challenges(&self) -> Vec<HeaderValue> { vec![HeaderValue::from_static("APIKey")] }
+    /// #   fn meta(&self) -> &SchemeMeta { &self.0 }
+    ///     // extract, challenges, meta ...
+    ///     fn describe_scheme(&self, cx: &mut DescribeCx<'_>) -> Result<Vec<Vec<String>>, DocError> {
+    ///         let name = self.meta().scheme_name.clone();
+    ///         cx.security_scheme(&name, SecurityScheme {
+    ///             kind: SecuritySchemeKind::ApiKey { location: ParameterIn::Header, name: "X-Tenant-Key".into() },
+    ///             description: self.meta().description.clone(),
+    ///         })?;
+    ///         Ok(vec![vec![name]])
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    /// [`DocError::SchemeConflict`](towerapi_openapi::DocError::SchemeConflict) when another
+    /// scheme took the name; by default [`DocError::Undescribed`](towerapi_openapi::DocError::Undescribed).
+    #[cfg(feature = "openapi")]
+    fn describe_scheme(
+        &self,
+        cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<Vec<Vec<String>>, towerapi_openapi::DocError> {
+        let _ = cx;
+        Err(towerapi_openapi::DocError::Undescribed {
+            type_name: std::any::type_name::<Self>(),
+            reason: "implement Scheme::describe_scheme".into(),
+        })
+    }
+}
+
+/// Registers a scheme of one entry under its `scheme_name`, with its description: the body of
+/// every `describe_scheme` of this crate.
+#[cfg(feature = "openapi")]
+pub(crate) fn describe_one(
+    cx: &mut towerapi_openapi::DescribeCx<'_>,
+    meta: &SchemeMeta,
+    kind: towerapi_openapi::model::SecuritySchemeKind,
+) -> Result<Vec<Vec<String>>, towerapi_openapi::DocError> {
+    cx.security_scheme(
+        &meta.scheme_name,
+        towerapi_openapi::model::SecurityScheme {
+            kind,
+            description: meta.description.clone(),
+        },
+    )?;
+    Ok(vec![vec![meta.scheme_name.clone()]])
 }
 
 /// The builder methods every scheme has.

@@ -162,6 +162,19 @@ impl OAuthFlow {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl OAuthFlow {
+    /// The flow as the OpenAPI document writes it, scopes in order.
+    fn to_model(&self) -> towerapi_openapi::model::OAuthFlow {
+        towerapi_openapi::model::OAuthFlow {
+            authorization_url: self.authorization_url.clone(),
+            token_url: self.token_url.clone(),
+            refresh_url: self.refresh_url.clone(),
+            scopes: self.scopes.iter().cloned().collect(),
+        }
+    }
+}
+
 /// The flows of a generic [`OAuth2`] scheme (FastAPI's `OAuth2(flows={...})`).
 ///
 /// Start from [`new`](Self::new) (no flow) and add each flow under its name; the fields stay
@@ -271,7 +284,7 @@ impl OAuthFlows {
 /// The builders of a bearer scheme's single flow, and its reading of the request: both OAuth2
 /// bearers read `Authorization: Bearer <token>` alike.
 macro_rules! flow_builders {
-    ($ty:ty) => {
+    ($ty:ty, $slot:ident) => {
         impl Scheme for $ty {
             type Credentials = BearerToken;
 
@@ -289,6 +302,19 @@ macro_rules! flow_builders {
 
             fn meta(&self) -> &SchemeMeta {
                 &self.meta
+            }
+
+            #[cfg(feature = "openapi")]
+            fn describe_scheme(
+                &self,
+                cx: &mut towerapi_openapi::DescribeCx<'_>,
+            ) -> Result<Vec<Vec<String>>, towerapi_openapi::DocError> {
+                let flows = towerapi_openapi::model::OAuthFlows {
+                    $slot: Some(self.flow.to_model()),
+                    ..Default::default()
+                };
+                let kind = towerapi_openapi::model::SecuritySchemeKind::OAuth2 { flows };
+                super::describe_one(cx, &self.meta, kind)
             }
         }
 
@@ -354,7 +380,7 @@ impl OAuth2PasswordBearer {
 }
 
 common_builders!(OAuth2PasswordBearer);
-flow_builders!(OAuth2PasswordBearer);
+flow_builders!(OAuth2PasswordBearer, password);
 
 /// OAuth2's authorization-code flow with a bearer token (FastAPI's
 /// `OAuth2AuthorizationCodeBearer`): reads the request as [`OAuth2PasswordBearer`] does.
@@ -375,7 +401,7 @@ impl OAuth2AuthorizationCodeBearer {
 }
 
 common_builders!(OAuth2AuthorizationCodeBearer);
-flow_builders!(OAuth2AuthorizationCodeBearer);
+flow_builders!(OAuth2AuthorizationCodeBearer, authorization_code);
 
 /// Generic OAuth2 with any flows (FastAPI's `OAuth2(flows=...)`). As FastAPI, it passes the
 /// whole `Authorization` value on without checking the scheme; missing or empty: `401` with
@@ -420,6 +446,22 @@ impl Scheme for OAuth2 {
 
     fn meta(&self) -> &SchemeMeta {
         &self.meta
+    }
+
+    #[cfg(feature = "openapi")]
+    fn describe_scheme(
+        &self,
+        cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<Vec<Vec<String>>, towerapi_openapi::DocError> {
+        let f = &self.flows;
+        let flows = towerapi_openapi::model::OAuthFlows {
+            implicit: f.implicit.as_ref().map(OAuthFlow::to_model),
+            password: f.password.as_ref().map(OAuthFlow::to_model),
+            client_credentials: f.client_credentials.as_ref().map(OAuthFlow::to_model),
+            authorization_code: f.authorization_code.as_ref().map(OAuthFlow::to_model),
+        };
+        let kind = towerapi_openapi::model::SecuritySchemeKind::OAuth2 { flows };
+        super::describe_one(cx, &self.meta, kind)
     }
 }
 
@@ -466,6 +508,17 @@ impl Scheme for OpenIdConnect {
 
     fn meta(&self) -> &SchemeMeta {
         &self.meta
+    }
+
+    #[cfg(feature = "openapi")]
+    fn describe_scheme(
+        &self,
+        cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<Vec<Vec<String>>, towerapi_openapi::DocError> {
+        let kind = towerapi_openapi::model::SecuritySchemeKind::OpenIdConnect {
+            open_id_connect_url: self.url.clone(),
+        };
+        super::describe_one(cx, &self.meta, kind)
     }
 }
 
