@@ -31,8 +31,9 @@ use tower::{service_fn, Layer, Service};
 use towerapi::encode::transcode::Tokens;
 use towerapi::layers::ResponseModelLayer;
 use towerapi::prelude::*;
+use towerapi::schemars::{self, JsonSchema};
 
-#[derive(Serialize, Deserialize, Clone)]
+#[derive(Serialize, Deserialize, Clone, JsonSchema)]
 struct Tag {
     id: u32,
     label: String,
@@ -54,7 +55,7 @@ struct OrderRow {
     internal_note: String,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 struct OrderOut {
     id: u64,
     customer: String,
@@ -123,7 +124,7 @@ struct UserRow {
     score: f64,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 struct UserPublic {
     id: u64,
     username: String,

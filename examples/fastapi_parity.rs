@@ -20,7 +20,6 @@ use std::path::PathBuf;
 
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
 use axum::Router;
 use chrono::{
     DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc,
@@ -45,7 +44,9 @@ use towerapi::auth::{
 use towerapi::encode::class::internal_server_error;
 use towerapi::encode::with;
 use towerapi::layers::ResponseModelLayer;
+use towerapi::openapi::{delete, get, post, ApiRouter, Docs, Info, OpenApi};
 use towerapi::prelude::*;
+use towerapi::schemars::{self, JsonSchema};
 
 /// The file the `FileResponse` routes serve (the same bytes as app.py's `static/hello.txt`).
 pub(crate) const STATIC_FILE: &str =
@@ -59,7 +60,7 @@ const FIXED_EXP: u64 = 4_102_444_800;
 // ---- models --------------------------------------------------------------------------------
 
 /// `class UserIn(BaseModel)`.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub(crate) struct UserIn {
     username: String,
     password: String,
@@ -68,7 +69,7 @@ pub(crate) struct UserIn {
 }
 
 /// `class UserOut(BaseModel)`.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub(crate) struct UserOut {
     username: String,
     email: Option<String>,
@@ -86,7 +87,7 @@ impl From<UserIn> for UserOut {
 }
 
 /// `class Item(BaseModel)`: `tax: float = 10.5`, `tags: list[str] = []`.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize, JsonSchema)]
 pub(crate) struct Item {
     name: String,
     #[serde(default)]
@@ -115,7 +116,7 @@ impl Default for Item {
 }
 
 /// `class Order(BaseModel)`.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 pub(crate) struct Order {
     id: i64,
     owner: UserIn,
@@ -123,7 +124,7 @@ pub(crate) struct Order {
 }
 
 /// `class AliasModel(BaseModel)`: `Field(alias="itemName")`, `Field(default=0, alias="itemCount")`.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 pub(crate) struct AliasModel {
     #[serde(rename = "itemName")]
     item_name: String,
@@ -132,7 +133,7 @@ pub(crate) struct AliasModel {
 }
 
 /// `class Floats(BaseModel)`, and app.py's `FLOATS` dict (same keys, same order).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 pub(crate) struct Floats {
     one: f64,
     big: f64,
@@ -156,13 +157,13 @@ pub(crate) fn floats() -> Floats {
 }
 
 /// `class NanModel(BaseModel)`, and the `{"x": float("nan")}` dict.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 pub(crate) struct NanModel {
     x: f64,
 }
 
 /// `class Color(enum.Enum)`.
-#[derive(Clone, Copy, Serialize, Deserialize)]
+#[derive(Clone, Copy, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Color {
     Red,
@@ -175,34 +176,56 @@ pub(crate) enum Level {
     High = 3,
 }
 
+/// `IntEnum`: an integer with one value, as pydantic writes it.
+impl JsonSchema for Level {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Level".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "integer", "enum": [3], "title": "Level"})
+    }
+}
+
 /// app.py's `encode_values()` dict, written as FastAPI writes a route's value without a response
 /// model (`jsonable_encoder`: UTC as `+00:00`, a timedelta as seconds, decimals as numbers).
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub(crate) struct EncodeValues {
     #[serde(with = "with::isoformat")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     datetime_naive: NaiveDateTime,
     #[serde(with = "with::isoformat")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     datetime_utc: DateTime<Utc>,
     #[serde(with = "with::isoformat")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     datetime_offset: DateTime<FixedOffset>,
     #[serde(with = "with::isoformat")]
+    #[schemars(with = "String", extend("format" = "date"))]
     date: NaiveDate,
     #[serde(with = "with::isoformat")]
+    #[schemars(with = "String", extend("format" = "time"))]
     time: NaiveTime,
     #[serde(with = "with::duration_seconds")]
+    #[schemars(with = "f64")]
     timedelta: TimeDelta,
+    #[schemars(with = "String", extend("format" = "uuid"))]
     uuid: uuid::Uuid,
     #[serde(with = "with::decimal_number")]
+    #[schemars(with = "f64")]
     decimal_int: Decimal,
     #[serde(with = "with::decimal_number")]
+    #[schemars(with = "f64")]
     decimal_frac: Decimal,
     #[serde(with = "with::decimal_number")]
+    #[schemars(with = "f64")]
     decimal_exp: Decimal,
     enum_str: Color,
     enum_int: Level,
     set: HashSet<i64>,
     frozenset: BTreeSet<i64>,
     #[serde(with = "with::bytes_utf8")]
+    #[schemars(with = "String")]
     bytes: Vec<u8>,
     tuple: (i64, String),
     path: PathBuf,
@@ -211,32 +234,43 @@ pub(crate) struct EncodeValues {
 
 /// `class EncodeModel(BaseModel)`: the same fields, written as pydantic writes them (UTC as `Z`,
 /// a timedelta as an ISO 8601 duration, decimals as strings).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 pub(crate) struct EncodeModel {
     #[serde(with = "with::isoformat_z")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     datetime_naive: NaiveDateTime,
     #[serde(with = "with::isoformat_z")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     datetime_utc: DateTime<Utc>,
     #[serde(with = "with::isoformat_z")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     datetime_offset: DateTime<FixedOffset>,
     #[serde(with = "with::isoformat_z")]
+    #[schemars(with = "String", extend("format" = "date"))]
     date: NaiveDate,
     #[serde(with = "with::isoformat_z")]
+    #[schemars(with = "String", extend("format" = "time"))]
     time: NaiveTime,
     #[serde(with = "with::duration_iso8601")]
+    #[schemars(with = "String", extend("format" = "duration"))]
     timedelta: TimeDelta,
+    #[schemars(with = "String", extend("format" = "uuid"))]
     uuid: uuid::Uuid,
     #[serde(with = "with::decimal_string")]
+    #[schemars(with = "String")]
     decimal_int: Decimal,
     #[serde(with = "with::decimal_string")]
+    #[schemars(with = "String")]
     decimal_frac: Decimal,
     #[serde(with = "with::decimal_string")]
+    #[schemars(with = "String")]
     decimal_exp: Decimal,
     enum_str: Color,
     enum_int: Level,
     set: HashSet<i64>,
     frozenset: BTreeSet<i64>,
     #[serde(with = "with::bytes_utf8")]
+    #[schemars(with = "String")]
     bytes: Vec<u8>,
     tuple: (i64, String),
     path: PathBuf,
@@ -285,7 +319,7 @@ pub(crate) fn encode_values() -> EncodeValues {
 }
 
 /// `@dataclasses.dataclass class Point`.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub(crate) struct Point {
     x: i64,
     y: i64,
@@ -332,7 +366,7 @@ fn model_json_class<M>(
 
 // ---- /resp/... : response pipeline ---------------------------------------------------------
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub(crate) struct Dict {
     message: &'static str,
     n: i64,
@@ -342,12 +376,12 @@ pub(crate) struct Dict {
     nested: Nested,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub(crate) struct Nested {
     a: Vec<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub(crate) struct Unicode {
     text: &'static str,
     emoji: &'static str,
@@ -391,7 +425,7 @@ pub(crate) fn point() -> Point {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct JsonDirect {
     direct: bool,
     b: Option<bool>,
@@ -404,7 +438,7 @@ struct QueryInt {
     tag: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct QueryIntOut {
     n: i64,
     tag: Option<String>,
@@ -419,9 +453,9 @@ fn tag_too_long(tag: &str, max_length: usize) -> Response {
     FormRejection::Validation(vec![error]).into_response()
 }
 
-fn resp_routes() -> Router {
+fn resp_routes() -> ApiRouter {
     let by_id = |layer: ResponseModelLayer<Item>| get(item_by_id).layer(model(layer));
-    Router::new()
+    ApiRouter::new()
         .route(
             "/resp/dict",
             get(|| async { Reply::new(dict()) }),
@@ -821,13 +855,14 @@ pub(crate) fn openid() -> OpenIdConnect {
 }
 
 /// app.py's `_opt`: whether the optional scheme gave a value, and the value.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Opt_{T}")]
 struct Opt<T> {
     present: bool,
     value: Option<T>,
 }
 
-fn opt<T: Serialize + Send + Sync + 'static>(value: Option<T>) -> Reply<Opt<T>> {
+fn opt<T: Serialize + JsonSchema + Send + Sync + 'static>(value: Option<T>) -> Reply<Opt<T>> {
     Reply::new(Opt {
         present: value.is_some(),
         value,
@@ -835,7 +870,7 @@ fn opt<T: Serialize + Send + Sync + 'static>(value: Option<T>) -> Reply<Opt<T>> 
 }
 
 /// `HTTPBasicCredentials.model_dump()`.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Basic {
     username: String,
     password: String,
@@ -851,7 +886,7 @@ impl From<HttpBasicCredentials> for Basic {
 }
 
 /// `HTTPAuthorizationCredentials.model_dump()`.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Credentials {
     scheme: String,
     credentials: String,
@@ -866,13 +901,13 @@ impl From<HttpAuthorizationCredentials> for Credentials {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct MultiOptional {
     bearer: Option<String>,
     api_key: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct OrderOut {
     credentials: String,
     n: i64,
@@ -884,13 +919,13 @@ struct OrderQuery {
     n: i64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct ScopesOut {
     scopes: Vec<String>,
     scope_str: String,
 }
 
-fn auth_routes() -> Router {
+fn auth_routes() -> ApiRouter {
     let token = |t: BearerToken| async move { Reply::new(json!({"token": t.0})) };
     let token_opt = |t: Option<BearerToken>| async move { opt(t.map(|t| t.0)) };
     let authorization =
@@ -903,7 +938,7 @@ fn auth_routes() -> Router {
         |c: Option<HttpAuthorizationCredentials>| async move { opt(c.map(Credentials::from)) };
     let key = |k: ApiKey| async move { Reply::new(json!({"key": k.0})) };
     let key_opt = |k: Option<ApiKey>| async move { opt(k.map(|k| k.0)) };
-    Router::new()
+    ApiRouter::new()
         .route(
             "/auth/oauth2-password",
             get(token).layer(AuthLayer::new(oauth2_password())),
@@ -1086,7 +1121,7 @@ fn get_user(username: &str) -> Option<&'static UserInDb> {
 }
 
 /// `class Token(BaseModel)`.
-#[derive(Default, Serialize, Deserialize)]
+#[derive(Default, Serialize, Deserialize, JsonSchema)]
 pub(crate) struct Token {
     access_token: String,
     token_type: String,
@@ -1104,7 +1139,7 @@ pub(crate) struct TokenData {
 }
 
 /// `class User(BaseModel)`.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub(crate) struct User {
     username: String,
     email: Option<String>,
@@ -1157,7 +1192,7 @@ async fn login_for_access_token(form: OAuth2PasswordRequestForm) -> Result<Reply
 }
 
 /// What `/token/form-echo` and `/token/strict-echo` answer, in app.py's key order.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct FormEcho {
     grant_type: Option<String>,
     username: String,
@@ -1200,37 +1235,41 @@ fn get_current_active_user(user: &User, _: &Parts) -> Result<(), AuthError> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct MyItem {
     item_id: &'static str,
     owner: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Status {
     status: &'static str,
     user: String,
 }
 
-fn token_routes() -> Router {
+fn token_routes() -> ApiRouter {
     let get_current_user = AuthLayer::new(oauth2_password())
         .jwt(JwtVerifier::<TokenData>::hs256(SECRET_KEY))
         .and_then(get_current_user);
     let get_current_active_user = get_current_user.clone().authorize(get_current_active_user);
-    Router::new()
+    ApiRouter::new()
         .route(
             "/token",
-            post(login_for_access_token).layer(model(ResponseModelLayer::<Token>::new())),
+            post(login_for_access_token)
+                .describe(OAuth2PasswordRequestForm::openapi())
+                .layer(model(ResponseModelLayer::<Token>::new())),
         )
         .route(
             "/token/form-echo",
-            post(|f: OAuth2PasswordRequestForm| async move { Reply::new(FormEcho::from(f)) }),
+            post(|f: OAuth2PasswordRequestForm| async move { Reply::new(FormEcho::from(f)) })
+                .describe(OAuth2PasswordRequestForm::openapi()),
         )
         .route(
             "/token/strict-echo",
             post(|f: OAuth2PasswordRequestFormStrict| async move {
                 Reply::new(FormEcho::from(OAuth2PasswordRequestForm::from(f)))
-            }),
+            })
+            .describe(OAuth2PasswordRequestFormStrict::openapi()),
         )
         .route(
             // `Depends(get_current_active_user)`, which is `Security(get_current_user,
@@ -1273,14 +1312,31 @@ fn token_routes() -> Router {
         )
 }
 
-/// app.py as an axum router: every route, JSON as the default class, FastAPI's status rules.
-pub(crate) fn app() -> Router {
-    Router::new()
+/// app.py's routes, documented: every route, JSON as the default class, FastAPI's status rules.
+pub(crate) fn api() -> ApiRouter {
+    ApiRouter::new()
         .merge(resp_routes())
         .merge(auth_routes())
         .merge(token_routes())
         .layer(SerializeLayer::json())
         .layer(StatusLayer::new())
+}
+
+/// app.py's `FastAPI(title="FastAPI oracle", version="1.0.0")`.
+pub(crate) fn info() -> Info {
+    Info::new("FastAPI oracle", "1.0.0")
+}
+
+/// The OpenAPI document of app.py's routes, read off their layers.
+#[allow(dead_code)] // used by the tests that include this file
+pub(crate) fn document() -> OpenApi {
+    api().finish(info()).expect("app.py's routes are valid").1
+}
+
+/// app.py as an axum router, with `/openapi.json`, `/docs` and `/redoc`.
+pub(crate) fn app() -> Router {
+    let (router, doc) = api().finish(info()).expect("app.py's routes are valid");
+    router.merge(Docs::new(&doc).router())
 }
 
 #[tokio::main]
@@ -1294,5 +1350,6 @@ async fn main() -> io::Result<()> {
     println!("  GET  {base}/resp/dict (and every other route of app.py)");
     println!("  POST {base}/token");
     println!("  GET  {base}/me");
+    println!("  GET  {base}/docs (Swagger UI), {base}/redoc, {base}/openapi.json");
     axum::serve(listener, app()).await
 }

@@ -1,5 +1,7 @@
 //! FastAPI's "OAuth2 with Password (and hashing), Bearer with JWT tokens" and "OAuth2 scopes"
-//! tutorials on axum: `/token`, `/users/me`, `/users/me/items`, `/status`.
+//! tutorials on axum: `/token`, `/users/me`, `/users/me/items`, `/status`, and Swagger UI at
+//! `/docs` whose Authorize button logs in with the password flow (user `johndoe`, password
+//! `secret`).
 //!
 //! ```text
 //! cargo run --example oauth2_jwt               # listens on 127.0.0.1:8000
@@ -7,7 +9,6 @@
 //! curl -H "Authorization: Bearer <access_token>" http://127.0.0.1:8000/users/me/items
 //! ```
 
-use axum::routing::{get, post};
 use axum::Router;
 use http::request::Parts;
 use http::StatusCode;
@@ -18,11 +19,13 @@ use towerapi::auth::jwt::{bearer_challenge, Claims, JwtIssuer, JwtVerifier};
 use towerapi::auth::{
     constant_time_eq, AuthError, AuthLayer, OAuth2PasswordBearer, Principal, ScopesLayer,
 };
+use towerapi::openapi::{get, post, ApiRouter, Docs, Info};
 use towerapi::prelude::*;
+use towerapi::schemars::JsonSchema;
 
 const SECRET_KEY: &[u8] = b"09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7";
 
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, JsonSchema)]
 struct User {
     username: &'static str,
     email: &'static str,
@@ -53,7 +56,7 @@ fn find(username: &str) -> Option<User> {
     USERS.iter().find(|u| u.username == username).cloned()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Token {
     access_token: String,
     token_type: &'static str,
@@ -112,8 +115,13 @@ fn app() -> Router {
             .layer(ScopesLayer::new(scopes.iter().copied()))
             .layer(active.clone())
     };
-    Router::new()
-        .route("/token", post(login))
+    let (router, doc) = ApiRouter::new()
+        .route(
+            "/token",
+            post(login)
+                .describe(OAuth2PasswordRequestForm::openapi())
+                .public(),
+        )
         .route(
             "/users/me",
             get(|Principal(user): Principal<User>| async move { Reply::new(user) })
@@ -132,6 +140,10 @@ fn app() -> Router {
             get(|| async { Reply::new(serde_json::json!({"status": "ok"})) }).layer(current),
         )
         .layer(SerializeLayer::json())
+        .require_security()
+        .finish(Info::new("OAuth2 with JWT", "0.1.0"))
+        .expect("the routes are valid");
+    router.merge(Docs::new(&doc).router())
 }
 
 #[tokio::main]
@@ -142,6 +154,7 @@ async fn main() -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     let base = format!("http://{}", listener.local_addr()?);
     println!("listening on {base}");
+    println!("  docs {base}/docs (Authorize: johndoe / secret)");
     println!("  POST {base}/token");
     for path in ["/users/me", "/users/me/items", "/status"] {
         println!("  GET  {base}{path}");

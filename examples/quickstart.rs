@@ -1,4 +1,5 @@
-//! towerapi on axum: typed values in, FastAPI's responses out.
+//! towerapi on axum: typed values in, FastAPI's responses out, and the OpenAPI document read
+//! off the same layers, with Swagger UI at `/docs` and ReDoc at `/redoc`.
 //!
 //! ```text
 //! cargo run --example quickstart               # listens on 127.0.0.1:8000
@@ -7,13 +8,14 @@
 
 use std::path::PathBuf;
 
-use axum::routing::{get, post};
 use axum::Router;
 use http::StatusCode;
 use serde::Serialize;
+use towerapi::openapi::{get, post, ApiRouter, Docs, Info};
 use towerapi::prelude::*;
+use towerapi::schemars::JsonSchema;
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Item {
     name: String,
     price: f64,
@@ -25,7 +27,7 @@ fn hello_file() -> PathBuf {
 }
 
 fn app() -> Router {
-    Router::new()
+    let (router, doc) = ApiRouter::new()
         // A plain value: JSON, 200.
         .route(
             "/items/foo",
@@ -96,6 +98,10 @@ fn app() -> Router {
         .layer(SerializeLayer::json())
         .layer(StatusLayer::new())
         .layer(BackgroundTasksLayer::new())
+        .finish(Info::new("quickstart", "0.1.0"))
+        .expect("the routes are valid");
+    // `/openapi.json`, Swagger UI at `/docs`, ReDoc at `/redoc`, from memory.
+    router.merge(Docs::new(&doc).router())
 }
 
 #[tokio::main]
@@ -106,6 +112,7 @@ async fn main() -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     let base = format!("http://{}", listener.local_addr()?);
     println!("listening on {base}");
+    println!("  docs {base}/docs (Swagger UI), {base}/redoc, {base}/openapi.json");
     for (method, path) in [
         ("GET", "/items/foo"),
         ("POST", "/items"),

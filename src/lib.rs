@@ -24,12 +24,18 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// schemars, for `#[derive(JsonSchema)]` on the types the document describes.
+#[cfg(feature = "openapi")]
+pub use schemars;
 #[doc(inline)]
 pub use towerapi_auth as auth;
 #[doc(inline)]
 pub use towerapi_encode as encode;
 #[doc(inline)]
 pub use towerapi_layers as layers;
+#[cfg(feature = "openapi")]
+#[doc(inline)]
+pub use towerapi_openapi as openapi;
 
 #[doc(inline)]
 pub use towerapi_encode::{Body, Payload, Reply};

@@ -17,12 +17,13 @@ use serde_json::{json, Value};
 use tower::{service_fn, ServiceBuilder, ServiceExt};
 use towerapi::layers::ResponseModelLayer;
 use towerapi::prelude::*;
+use towerapi::schemars::{self, JsonSchema};
 
 use common::{headers, send, serve_axum, serve_hyper, Server};
 
 // ---- app.py's models, for the hyper app ----------------------------------------------------------------------
 
-#[derive(Serialize, Deserialize, Default)]
+#[derive(Serialize, Deserialize, Default, JsonSchema)]
 struct UserIn {
     username: String,
     password: String,
@@ -30,7 +31,7 @@ struct UserIn {
     full_name: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 struct UserOut {
     username: String,
     email: Option<String>,
@@ -47,7 +48,7 @@ impl From<UserIn> for UserOut {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 struct Item {
     name: String,
     #[serde(default)]
@@ -75,14 +76,14 @@ impl Default for Item {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 struct Order {
     id: u32,
     owner: UserIn,
     items: Vec<Item>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct AliasModel {
     item_name: String,
