@@ -1,4 +1,4 @@
-//! `../shared/fastapi/app.py`, FastAPI's reference app, ported route for route to towerapi on
+//! FastAPI's reference app (FastAPI 0.165; its document is `tests/data/fastapi-0.165-openapi.json`), ported route for route to towerapi on
 //! axum: the same paths and methods, models, schemes, users, secret and data.
 //! `tests/fastapi_parity.rs` checks it against `BEHAVIOUR.md`; `docs/from-fastapi.md` sets each
 //! FastAPI construct used here beside its towerapi counterpart.

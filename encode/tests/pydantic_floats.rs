@@ -17,7 +17,7 @@ use std::process::{Command, Output, Stdio};
 use towerapi_encode::class::{PydanticJson, ResponseClass};
 use towerapi_encode::Payload;
 
-/// The pydantic-core under FastAPI 0.165 / pydantic 2.14.4 (`../shared/fastapi/BEHAVIOUR.md`).
+/// The pydantic-core under FastAPI 0.165 / pydantic 2.14.4.
 /// Keep in step with `scripts/test`.
 const PYDANTIC_CORE: &str = "2.50.5";
 

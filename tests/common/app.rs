@@ -1,4 +1,4 @@
-//! The response routes of ../shared/fastapi/app.py on bare hyper (axum's are
+//! The response routes of FastAPI's reference app on bare hyper (axum's are
 //! examples/fastapi_parity.rs), plus the background-task route both servers get.
 #![allow(unreachable_pub, clippy::unwrap_used)]
 
