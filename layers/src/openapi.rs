@@ -51,6 +51,7 @@ impl Describe for BackgroundTasksLayer {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use http::{Method, StatusCode};
     use serde_json::{json, Value};

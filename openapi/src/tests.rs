@@ -1,4 +1,5 @@
 //! Unit tests of the collector: where layers land with each axum style, the errors, serving.
+#![allow(clippy::unwrap_used)]
 
 use http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
