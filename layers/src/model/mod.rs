@@ -130,7 +130,9 @@ impl<M> Config<M> {
 /// use towerapi_encode::Reply;
 /// use towerapi_layers::{ResponseModelLayer, SerializeLayer};
 ///
+/// // With the `openapi` feature (on by default) the model describes itself in the document.
 /// #[derive(Serialize, Deserialize)]
+/// #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 /// struct UserOut { username: String, email: Option<String> }
 ///
 /// let svc = ServiceBuilder::new()
