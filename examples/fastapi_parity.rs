@@ -192,24 +192,24 @@ impl JsonSchema for Level {
 #[derive(Serialize, JsonSchema)]
 pub(crate) struct EncodeValues {
     #[serde(with = "with::isoformat")]
-    #[schemars(with = "String", extend("format" = "date-time"))]
+    #[schemars(with = "String")]
     datetime_naive: NaiveDateTime,
     #[serde(with = "with::isoformat")]
-    #[schemars(with = "String", extend("format" = "date-time"))]
+    #[schemars(with = "String")]
     datetime_utc: DateTime<Utc>,
     #[serde(with = "with::isoformat")]
-    #[schemars(with = "String", extend("format" = "date-time"))]
+    #[schemars(with = "String")]
     datetime_offset: DateTime<FixedOffset>,
     #[serde(with = "with::isoformat")]
-    #[schemars(with = "String", extend("format" = "date"))]
+    #[schemars(with = "String")]
     date: NaiveDate,
     #[serde(with = "with::isoformat")]
-    #[schemars(with = "String", extend("format" = "time"))]
+    #[schemars(with = "String")]
     time: NaiveTime,
     #[serde(with = "with::duration_seconds")]
     #[schemars(with = "f64")]
     timedelta: TimeDelta,
-    #[schemars(with = "String", extend("format" = "uuid"))]
+    #[schemars(with = "String")]
     uuid: uuid::Uuid,
     #[serde(with = "with::decimal_number")]
     #[schemars(with = "f64")]
@@ -237,7 +237,8 @@ pub(crate) struct EncodeValues {
 #[derive(Serialize, Deserialize, JsonSchema)]
 pub(crate) struct EncodeModel {
     #[serde(with = "with::isoformat_z")]
-    #[schemars(with = "String", extend("format" = "date-time"))]
+    // No offset: not an RFC 3339 `date-time`, whatever pydantic's schema says.
+    #[schemars(with = "String")]
     datetime_naive: NaiveDateTime,
     #[serde(with = "with::isoformat_z")]
     #[schemars(with = "String", extend("format" = "date-time"))]
@@ -249,10 +250,12 @@ pub(crate) struct EncodeModel {
     #[schemars(with = "String", extend("format" = "date"))]
     date: NaiveDate,
     #[serde(with = "with::isoformat_z")]
-    #[schemars(with = "String", extend("format" = "time"))]
+    // No offset: not an RFC 3339 `time`.
+    #[schemars(with = "String")]
     time: NaiveTime,
     #[serde(with = "with::duration_iso8601")]
-    #[schemars(with = "String", extend("format" = "duration"))]
+    // Fractional seconds: not an RFC 3339 `duration`.
+    #[schemars(with = "String")]
     timedelta: TimeDelta,
     #[schemars(with = "String", extend("format" = "uuid"))]
     uuid: uuid::Uuid,

@@ -153,7 +153,7 @@ impl towerapi_openapi::Describe for ScopesLayer {
             403,
             crate::openapi::detail_response(
                 "Not enough permissions",
-                "Bearer scope=\"<the scopes the operation requires>\"",
+                "Bearer, with scope=\"...\" naming the scopes the operation requires",
             ),
         );
         op.enforces(format!("ScopesLayer [{}]", self.scopes.join(" ")));

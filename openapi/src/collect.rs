@@ -347,6 +347,11 @@ pub(crate) fn build(
     require_security: bool,
 ) -> Result<OpenApi, DocError> {
     let mut doc = OpenApi::new(info);
+    // OpenAPI's default server, written out: linters (redocly's `no-empty-servers`) want it.
+    doc.servers.push(crate::model::Server {
+        url: "/".to_owned(),
+        description: None,
+    });
     let mut generator = generator();
     let mut ids = HashSet::new();
     let mut report = SecurityReport::default();
@@ -412,7 +417,8 @@ pub(crate) fn build(
                 .summary
                 .clone()
                 .or(draft.operation.summary.take())
-                .or_else(|| name.map(summary_from)),
+                .or_else(|| name.map(summary_from))
+                .or_else(|| Some(format!("{} {path}", method.to_ascii_uppercase()))),
             description: spec
                 .description
                 .clone()

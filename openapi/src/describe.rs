@@ -256,7 +256,12 @@ impl DescribeCx<'_> {
     /// [`DocError::SchemaConflict`] when another type already took `T`'s schema name (schemars
     /// would silently rename it `Name2`).
     pub fn schema_for<T: JsonSchema + ?Sized>(&mut self) -> Result<Schema, DocError> {
-        let schema = self.generator.subschema_for::<T>();
+        let mut schema = self.generator.subschema_for::<T>();
+        if schema.as_bool() == Some(true) {
+            // `true` (any value, schemars' `serde_json::Value`) is written `{}` as FastAPI
+            // writes it: some tools take a schema to be an object.
+            schema = schemars::json_schema!({});
+        }
         if let Some(reference) = schema.get("$ref").and_then(|r| r.as_str()) {
             let name = reference.rsplit('/').next().unwrap_or(reference);
             if name != T::schema_name() {
