@@ -1,6 +1,10 @@
 //! Shared by the integration tests: servers on 127.0.0.1 (axum and bare hyper) and a raw
-//! HTTP/1.1 client that shows exactly what went over the wire.
+//! HTTP/1.1 client that shows exactly what went over the wire; the built examples as child
+//! processes (`examples`); outside tools run bounded in time (`tools`).
 #![allow(dead_code, clippy::unwrap_used, unreachable_pub, missing_docs)]
+
+pub mod examples;
+pub mod tools;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
