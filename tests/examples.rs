@@ -9,6 +9,28 @@ use common::{headers, send};
 #[tokio::test]
 async fn quickstart() {
     let (_running, addr, rx) = start("quickstart");
+    // It says where its docs are, and serves them.
+    wait_for(
+        &rx,
+        &format!("  docs http://{addr}/docs (Swagger UI), http://{addr}/redoc, http://{addr}/openapi.json"),
+    );
+    let w = send(addr, "GET", "/docs", &[]).await;
+    assert_eq!(
+        (w.status, w.header("content-type")),
+        (200, Some("text/html; charset=utf-8"))
+    );
+    assert!(String::from_utf8_lossy(&w.body).contains("SwaggerUIBundle(config)"));
+    let w = send(addr, "GET", "/openapi.json", &[]).await;
+    let doc: serde_json::Value = serde_json::from_slice(&w.body).unwrap();
+    assert_eq!(
+        doc["paths"]["/items/foo"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"],
+        serde_json::json!({"$ref": "#/components/schemas/Item"})
+    );
+    assert_eq!(
+        doc["paths"]["/items"]["post"]["responses"]["201"]["description"],
+        "Successful Response"
+    );
     let w = send(addr, "GET", "/items/foo", &[]).await;
     assert_eq!(
         (w.status, w.stable_headers()),
@@ -190,6 +212,19 @@ async fn oauth2_jwt() {
         )
     );
     let bearer = login(addr, b"username=johndoe&password=secret&scope=me").await;
+    // Swagger UI's Authorize sends an empty client id as `Authorization: Basic Og==`.
+    let w = common::send_body(
+        addr,
+        "POST",
+        "/token",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("authorization", "Basic Og=="),
+        ],
+        b"grant_type=password&scope=me+items&username=johndoe&password=secret",
+    )
+    .await;
+    assert_eq!(w.status, 200, "{}", String::from_utf8_lossy(&w.body));
     let w = send(addr, "GET", "/users/me", &[("authorization", &bearer)]).await;
     assert_eq!((w.status, w.body.as_slice()), (200, br#"{"username":"johndoe","email":"johndoe@example.com","full_name":"John Doe","disabled":false}"#.as_slice()));
     let w = send(
