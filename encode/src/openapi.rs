@@ -16,15 +16,24 @@ impl<T: JsonSchema> DescribeOutput for Reply<T> {
     }
 }
 
-macro_rules! says_nothing {
+/// A file or a stream: its media type is known only when it is sent (guessed from the name,
+/// or none), so the body is documented without content rather than as the route's JSON.
+macro_rules! opaque {
     ($($ty:ty),*) => {$(
-        /// Written by the handler: its body is not described (the route's class and status still are).
         impl DescribeOutput for $ty {
-            fn describe_output(_cx: &mut DescribeCx<'_>) -> Result<(), DocError> {
+            fn describe_output(cx: &mut DescribeCx<'_>) -> Result<(), DocError> {
+                cx.operation().set_output(OutputDoc::Opaque);
                 Ok(())
             }
         }
     )*};
 }
 
-says_nothing!(File, Stream, Rendered);
+opaque!(File, Stream);
+
+/// A body rendered by hand: the route's class and status describe it.
+impl DescribeOutput for Rendered {
+    fn describe_output(_cx: &mut DescribeCx<'_>) -> Result<(), DocError> {
+        Ok(())
+    }
+}

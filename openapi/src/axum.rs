@@ -251,10 +251,10 @@ where
         T: 'static,
     {
         if self.ops.iter().any(|o| o.method == method) {
-            // axum: "Overlapping method route"
+            // axum: "Overlapping method route". The path is filled in by `ApiRouter::route`.
             self.errors.push(DocError::DuplicateOperation {
                 method: method.to_string(),
-                path: "(this method router)".to_owned(),
+                path: String::new(),
             });
             return self;
         }
@@ -460,15 +460,17 @@ fn nested_path(prefix: &str, path: &str) -> String {
     }
 }
 
-/// Runs an axum call that may panic (a conflicting route); on a panic the router is left as
-/// it was and the panic becomes a [`DocError::InvalidPath`].
-fn guarded<S: Clone>(
+/// Runs an axum call that may panic (a conflicting route) and turns the panic into a
+/// [`DocError::InvalidPath`]. The router is moved in, not cloned (a shared router would copy
+/// its whole route table on every call); after a panic it is left empty, which does not matter
+/// because `finish` then returns the error.
+fn guarded<S: Clone + Send + Sync + 'static>(
     router: &mut Router<S>,
     path: &str,
     f: impl FnOnce(Router<S>) -> Router<S>,
 ) -> Result<(), DocError> {
-    let before = router.clone();
-    match catch_unwind(AssertUnwindSafe(|| f(before))) {
+    let taken = std::mem::replace(router, Router::new());
+    match catch_unwind(AssertUnwindSafe(|| f(taken))) {
         Ok(r) => {
             *router = r;
             Ok(())
@@ -520,7 +522,15 @@ where
 
     /// axum's `Router::route`, documented.
     pub fn route(mut self, path: &str, method_router: ApiMethodRouter<S>) -> Self {
-        self.errors.extend(method_router.errors);
+        self.errors
+            .extend(method_router.errors.into_iter().map(|mut e| {
+                if let DocError::DuplicateOperation { path: p, .. } = &mut e {
+                    if p.is_empty() {
+                        path.clone_into(p);
+                    }
+                }
+                e
+            }));
         if let Err(e) = check_path(path) {
             self.errors.push(e);
             return self;

@@ -524,6 +524,7 @@ fn main_response(draft: &OperationDraft) -> Option<(StatusCode, Response)> {
         || status == StatusCode::NO_CONTENT
         || status == StatusCode::NOT_MODIFIED;
     match (&draft.output, draft.class) {
+        (Some(OutputDoc::Opaque), _) => {}
         (Some(OutputDoc::Direct { media_type, schema }), _) => {
             if !no_body {
                 response = response.content(media_type, schema.clone());

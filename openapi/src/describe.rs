@@ -99,6 +99,9 @@ pub enum OutputDoc {
         /// Its schema.
         schema: Schema,
     },
+    /// A body the handler writes itself whose media type its type does not tell (a file, a
+    /// stream): documented without content rather than as the route's class.
+    Opaque,
 }
 
 /// One operation while its layers describe it, outermost layer first.
