@@ -307,6 +307,19 @@ fn summary_from(name: &str) -> String {
         .join(" ")
 }
 
+/// A closure's summary from its path, in the same style: `/resp/full/{item_id}` -> `Resp Full
+/// Item Id` (FastAPI's summary when the function is named after its path, as they often are).
+fn summary_from_path(path: &str) -> String {
+    let words: String = path
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect();
+    match summary_from(&words) {
+        s if s.is_empty() => "Root".to_owned(),
+        s => s,
+    }
+}
+
 /// A handler's function name from its type name (`crate::module::read_me` -> `read_me`), or
 /// `None` for a closure.
 #[cfg_attr(not(feature = "axum"), allow(dead_code))]
@@ -418,7 +431,7 @@ pub(crate) fn build(
                 .clone()
                 .or(draft.operation.summary.take())
                 .or_else(|| name.map(summary_from))
-                .or_else(|| Some(format!("{} {path}", method.to_ascii_uppercase()))),
+                .or_else(|| Some(summary_from_path(&path))),
             description: spec
                 .description
                 .clone()

@@ -241,8 +241,10 @@ async fn the_router_serves_what_it_documents() {
         serde_json::to_value(&op.parameters).unwrap(),
         json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}])
     );
-    // A closure has no name: the id comes from the path and the method.
+    // A closure has no name: the id comes from the path and the method, the summary from the
+    // path.
     assert_eq!(op.operation_id, "items__id__get");
+    assert_eq!(op.summary.as_deref(), Some("Items Id"));
     assert_eq!(
         serde_json::to_value(&op.responses).unwrap(),
         json!({"200": {"description": "Successful Response", "content": {"text/plain": {"schema": {"type": "string"}}}}})
