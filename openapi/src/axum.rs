@@ -25,6 +25,30 @@ use crate::{DescribeCx, DocError, Info, OpenApi};
 
 /// A handler whose return type documents its response: every axum handler (async function or
 /// closure) whose output implements [`DescribeOutput`]. Wrap others with [`undocumented`].
+///
+/// ```compile_fail
+/// use axum::response::IntoResponse;
+/// use towerapi_openapi::{get, ApiRouter};
+///
+/// async fn opaque() -> impl IntoResponse { "hello" }
+///
+/// // `impl IntoResponse` says nothing the document could use:
+/// let _ = ApiRouter::<()>::new().route("/", get(opaque));
+/// ```
+///
+/// ```
+/// use axum::response::IntoResponse;
+/// use towerapi_openapi::{get, undocumented, ApiRouter};
+///
+/// async fn opaque() -> impl IntoResponse { "hello" }
+///
+/// let _ = ApiRouter::<()>::new().route("/", get(undocumented(opaque)));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "the return type of this handler does not describe itself in the OpenAPI document",
+    label = "its output does not implement `DescribeOutput`",
+    note = "return `Reply<T>` with `T: JsonSchema`, `axum::Json<T>`, a `Response`, ..., or route it as `get(undocumented(handler))`"
+)]
 pub trait HandlerDoc<T, S> {
     /// Documents the handler's output.
     ///

@@ -16,6 +16,10 @@ use crate::{DescribeCx, DocError, OutputDoc};
 /// `Result` documents its `Ok` type (its `Err` is usually a rejection, which the layers
 /// document). For a handler whose type says nothing useful (`impl IntoResponse`), wrap it:
 /// [`undocumented`](crate::undocumented).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not describe itself in the OpenAPI document",
+    note = "for `Reply<T>`, derive `schemars::JsonSchema` on `T`; for `impl IntoResponse`, route the handler as `get(undocumented(handler))`"
+)]
 pub trait DescribeOutput {
     /// Writes what the type says into the operation.
     ///
