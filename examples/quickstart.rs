@@ -28,6 +28,8 @@ fn hello_file() -> PathBuf {
 
 fn app() -> Router {
     let (router, doc) = ApiRouter::new()
+        // A static string, written by axum as text/plain; `public()`: needs no security.
+        .route("/health", get(|| async { "ok" }).public())
         // A plain value: JSON, 200.
         .route(
             "/items/foo",
@@ -114,6 +116,7 @@ async fn main() -> std::io::Result<()> {
     println!("listening on {base}");
     println!("  docs {base}/docs (Swagger UI), {base}/redoc, {base}/openapi.json");
     for (method, path) in [
+        ("GET", "/health"),
         ("GET", "/items/foo"),
         ("POST", "/items"),
         ("GET", "/dynamic"),
