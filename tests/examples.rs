@@ -14,6 +14,8 @@ async fn quickstart() {
         &rx,
         &format!("  docs http://{addr}/docs (Swagger UI), http://{addr}/redoc, http://{addr}/openapi.json"),
     );
+    let w = send(addr, "GET", "/health", &[]).await;
+    assert_eq!((w.status, w.body.as_slice()), (200, b"ok".as_slice()));
     let w = send(addr, "GET", "/docs", &[]).await;
     assert_eq!(
         (w.status, w.header("content-type")),
