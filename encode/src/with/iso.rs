@@ -120,7 +120,8 @@ fn parse_offset(s: &str) -> Option<i32> {
 /// Parses `date`, `time[offset]` or `dateTtime[offset]` (`T` or a space between).
 pub(crate) fn parse(s: &str) -> Option<Parts> {
     let (date, rest) = if s.len() >= 10 && s.as_bytes().get(4) == Some(&b'-') {
-        (Some(parse_date(&s[..10])?), s.get(10..)?)
+        // `get`: byte 10 may fall inside a character (`2024-01-0é`).
+        (Some(parse_date(s.get(..10)?)?), s.get(10..)?)
     } else {
         (None, s)
     };
