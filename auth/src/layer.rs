@@ -14,6 +14,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 use towerapi_encode::{Body, BoxError, LayerBody};
 
+use crate::scopes::{check_required, Refusal, ScopesUnknown};
 use crate::{AuthError, GrantedScopes, Principal, Scheme};
 
 /// Turns credentials into a principal, or rejects: FastAPI's `get_current_user` dependency.
@@ -224,12 +225,63 @@ where
     }
 }
 
+impl<P> WithScopes<P> {
+    /// `principal`, holding `scopes`: what a [`verify_scoped`](AuthLayer::verify_scoped)
+    /// function returns.
+    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(principal: P, scopes: I) -> Self {
+        Self {
+            principal,
+            scopes: Some(scopes.into_iter().map(Into::into).collect()),
+        }
+    }
+}
+
+/// A function that reports the scopes it grants, as a [`Verify`]: made by
+/// [`AuthLayer::verify_scoped`]. The handler gets [`Principal<P>`]; the scopes are checked
+/// against every [`ScopesLayer`](crate::ScopesLayer) of the route.
+#[derive(Clone)]
+pub struct VerifyScopedFn<F>(F);
+
+impl<F> fmt::Debug for VerifyScopedFn<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(std::any::type_name::<F>())
+    }
+}
+
+impl<C, F, P> Verify<C> for VerifyScopedFn<F>
+where
+    C: Send + 'static,
+    F: for<'a> VerifyCall<'a, C, Principal = WithScopes<P>> + Clone + Send + Sync + 'static,
+    P: Clone + Send + Sync + 'static,
+{
+    type Principal = WithScopes<P>;
+
+    fn granted_scopes(principal: &WithScopes<P>) -> Option<Vec<String>> {
+        principal.scopes.clone()
+    }
+
+    fn store(principal: WithScopes<P>, extensions: &mut http::Extensions) {
+        extensions.insert(Principal(principal.principal));
+    }
+
+    fn verify<'a>(
+        &'a self,
+        credentials: C,
+        parts: &'a Parts,
+    ) -> impl Future<Output = Result<WithScopes<P>, AuthError>> + Send + 'a {
+        (self.0)(credentials, parts)
+    }
+}
+
 type OnReject = Arc<dyn Fn(&AuthError) -> Response<Body> + Send + Sync>;
 
 struct Shared<Sch, V> {
     scheme: Sch,
     verify: V,
     on_reject: Option<OnReject>,
+    /// Inserted for a request this layer authenticated without knowing its scopes (made once:
+    /// a clone per request is a reference count).
+    unknown: ScopesUnknown,
 }
 
 /// Authenticates requests with a [`Scheme`], as FastAPI's security dependencies do.
@@ -301,6 +353,49 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
         P: Clone + Send + Sync + 'static,
     {
         self.verify_with(VerifyFn(f))
+    }
+
+    /// Verifies with an async function that also reports the scopes the principal holds
+    /// ([`WithScopes::new`]`(user, scopes)`): a route's [`ScopesLayer`](crate::ScopesLayer)s
+    /// are then checked against them. A closure given to [`verify`](Self::verify) reports none,
+    /// so a route that requires scopes behind it is refused (`500`, a configuration error).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use http::{Request, Response};
+    /// use tower::{service_fn, ServiceBuilder, ServiceExt};
+    /// use towerapi_auth::{constant_time_eq, ApiKey, ApiKeyHeader, AuthError, AuthLayer, ScopesLayer, WithScopes};
+    ///
+    /// let auth = AuthLayer::new(ApiKeyHeader::new("x-api-key").unwrap()).verify_scoped(
+    ///     |key: ApiKey, _parts: &http::request::Parts| async move {
+    ///         if constant_time_eq(&key.0, "reader-key") {
+    ///             Ok(WithScopes::new("reader", ["items:read"]))
+    ///         } else {
+    ///             Err(AuthError::unauthorized("Invalid API key"))
+    ///         }
+    ///     },
+    /// );
+    /// let svc = ServiceBuilder::new()
+    ///     .layer(ScopesLayer::new(["items:write"]))
+    ///     .layer(auth)
+    ///     .service(service_fn(|_req: Request<()>| async {
+    ///         Ok::<_, std::convert::Infallible>(Response::new(towerapi_encode::Body::full("written")))
+    ///     }));
+    /// let req = Request::builder().header("x-api-key", "reader-key").body(()).unwrap();
+    /// assert_eq!(svc.oneshot(req).await.unwrap().status(), 403);
+    /// # }
+    /// ```
+    pub fn verify_scoped<F, P>(self, f: F) -> AuthLayer<Sch, VerifyScopedFn<F>>
+    where
+        F: for<'a> VerifyCall<'a, Sch::Credentials, Principal = WithScopes<P>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        P: Clone + Send + Sync + 'static,
+    {
+        self.verify_with(VerifyScopedFn(f))
     }
 
     /// Verifies with any [`Verify`] (a JWT verifier, for one).
@@ -380,6 +475,9 @@ impl<S, Sch: Scheme, V: Verify<Sch::Credentials>> Layer<S> for AuthLayer<Sch, V>
             scheme: self.scheme.clone(),
             verify: self.verify.clone(),
             on_reject: self.on_reject.clone(),
+            unknown: ScopesUnknown {
+                scheme: self.scheme.meta().scheme_name.as_str().into(),
+            },
         };
         Auth {
             inner,
@@ -477,6 +575,23 @@ impl<S, Sch, V> Auth<S, Sch, V> {
 }
 
 impl<Sch: Scheme, V: Send + Sync + 'static> Shared<Sch, V> {
+    /// Marks the request as authenticated by a verifier that knows no scopes, unless another
+    /// layer granted some.
+    fn scopes_unknown(&self, extensions: &mut http::Extensions) {
+        if extensions.get::<GrantedScopes>().is_none() {
+            extensions.insert(self.unknown.clone());
+        }
+    }
+
+    /// The answer to a failed scope check: FastAPI's 403, or a 500 for a route whose scopes
+    /// nothing can check.
+    fn refuse(&self, refusal: Refusal) -> Response<Body> {
+        match refusal {
+            Refusal::Forbidden(error) => self.reject(error),
+            Refusal::Misconfigured => towerapi_encode::class::internal_server_error(),
+        }
+    }
+
     fn reject(&self, error: AuthError) -> Response<Body> {
         error.log(&self.scheme.meta().scheme_name);
         let mut res = match &self.on_reject {
@@ -526,10 +641,22 @@ where
                     shared.reject(AuthError::not_authenticated(shared.scheme.challenges())),
                 );
             }
+            // Anonymous: it holds no scopes, so a route that requires some refuses it.
+            if parts.extensions.get::<GrantedScopes>().is_none() {
+                parts.extensions.insert(GrantedScopes(Vec::new()));
+            }
+            if let Err(refusal) = check_required(&parts) {
+                return ResponseFuture::reject(shared.refuse(refusal));
+            }
             return ResponseFuture::inner(self.inner.call(Request::from_parts(parts, body)));
         };
         Sch::store(&credentials, &mut parts.extensions);
         if V::PASSTHROUGH {
+            // No verifier: nothing here knows the scopes of these credentials.
+            shared.scopes_unknown(&mut parts.extensions);
+            if let Err(refusal) = check_required(&parts) {
+                return ResponseFuture::reject(shared.refuse(refusal));
+            }
             return ResponseFuture::inner(self.inner.call(Request::from_parts(parts, body)));
         }
         // The verifier may borrow the request head: one async block owns both. A box on this
@@ -541,14 +668,17 @@ where
                 Ok(principal) => principal,
                 Err(error) => return Err(shared.reject(error)),
             };
-            if let Some(granted) = V::granted_scopes(&principal) {
-                let granted = GrantedScopes(granted);
-                // The scopes required so far (layers outside this one) are checked now; the
-                // ones inside check themselves.
-                if let Err(error) = granted.check(&parts) {
-                    return Err(shared.reject(error));
+            match V::granted_scopes(&principal) {
+                Some(granted) => {
+                    parts.extensions.insert(GrantedScopes(granted));
+                    parts.extensions.remove::<ScopesUnknown>();
                 }
-                parts.extensions.insert(granted);
+                None => shared.scopes_unknown(&mut parts.extensions),
+            }
+            // The scopes required so far (layers outside this one) are checked now; the ones
+            // inside check themselves.
+            if let Err(refusal) = check_required(&parts) {
+                return Err(shared.refuse(refusal));
             }
             if let Err(error) = shared.verify.authorize(&principal, &parts) {
                 return Err(shared.reject(error));

@@ -64,7 +64,7 @@ pub use error::{AuthError, AuthErrorKind};
 pub use extract::MissingCredentials;
 pub use layer::{
     AndThen, Auth, AuthLayer, Check, CheckFn, NoCheck, NoVerify, ResponseFuture, Verify,
-    VerifyCall, VerifyFn, WithScopes,
+    VerifyCall, VerifyFn, VerifyScopedFn, WithScopes,
 };
 #[doc(inline)]
 pub use scheme::{

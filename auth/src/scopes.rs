@@ -39,6 +39,56 @@ impl GrantedScopes {
     }
 }
 
+/// Set by a verifying [`AuthLayer`](crate::AuthLayer) whose verifier authenticated the request
+/// but cannot tell which scopes it holds (a closure verifier, or no verifier at all). A route
+/// that requires scopes is then refused with `500 Internal Server Error` and an error event
+/// (target `towerapi::config`), never let in: the scopes it requires could not be checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ScopesUnknown {
+    /// The scheme whose verifier knows no scopes, for the log.
+    pub(crate) scheme: Arc<str>,
+}
+
+/// What the scopes a request carries allow, checked against those its route requires so far.
+///
+/// - scopes granted by a verifier ([`GrantedScopes`]): every required one must be among them
+///   (a `403` otherwise);
+/// - a verifier that knows no scopes ([`ScopesUnknown`]) and scopes required: a configuration
+///   error, answered `500` (fail closed);
+/// - no verifier at all: FastAPI's `SecurityScopes` read without a scheme, nothing to check.
+pub(crate) fn check_required(parts: &http::request::Parts) -> Result<(), Refusal> {
+    if let Some(granted) = parts.extensions.get::<GrantedScopes>() {
+        return granted.check(parts).map_err(Refusal::Forbidden);
+    }
+    let Some(unknown) = parts.extensions.get::<ScopesUnknown>() else {
+        return Ok(());
+    };
+    match parts.extensions.get::<SecurityScopes>() {
+        Some(required) if !required.is_empty() => {
+            tracing::error!(
+                target: "towerapi::config",
+                scheme = %unknown.scheme,
+                required = %required.scope_str(),
+                path = %parts.uri.path(),
+                "the route requires scopes, but the verifier of its scheme reports none, so they \
+                 cannot be checked: the request is refused. Use a verifier that grants scopes \
+                 (JwtVerifier, or AuthLayer::verify_scoped)"
+            );
+            Err(Refusal::Misconfigured)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Why [`check_required`] refuses.
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// A required scope is not granted: FastAPI's 403.
+    Forbidden(AuthError),
+    /// Scopes are required but nothing can check them: a 500.
+    Misconfigured,
+}
+
 /// The scopes a request's route requires, in FastAPI's order: the outermost layer's first
 /// (FastAPI: the route's `Security(..., scopes=...)` before its dependencies').
 ///
@@ -92,6 +142,14 @@ impl<S: Into<String>> FromIterator<S> for SecurityScopes {
 /// the scopes required so far are checked: a missing one is `403 {"detail":"Not enough
 /// permissions"}` with `WWW-Authenticate: Bearer scope="..."`, and the handler is not called.
 /// A verifying layer inside this one checks them itself.
+///
+/// It fails closed: when the request was authenticated by a verifier that cannot tell its
+/// scopes (a closure given to [`verify`](crate::AuthLayer::verify), or no verifier), a route
+/// that requires scopes answers `500 Internal Server Error` and logs the misconfiguration at
+/// ERROR (target `towerapi::config`); give such a verifier
+/// [`verify_scoped`](crate::AuthLayer::verify_scoped). A request that reached the route
+/// anonymously (`auto_error(false)`) holds no scopes: `403`. Only `SecurityScopes` read with no
+/// security layer at all (FastAPI's plain dependency) records without checking.
 ///
 /// # Stack order
 /// - FastAPI's shape, scopes outside the verifier on each route
@@ -204,17 +262,22 @@ where
                 });
             }
         }
-        if let Some(granted) = parts.extensions.get::<GrantedScopes>() {
-            if let Err(error) = granted.check(&parts) {
+        let refused = match check_required(&parts) {
+            Ok(()) => None,
+            Err(Refusal::Forbidden(error)) => {
                 error.log("scopes");
                 let mut res = error.to_response();
                 res.extensions_mut().insert(error);
-                return ScopesFuture {
-                    kind: Kind::Reject {
-                        response: Some(res),
-                    },
-                };
+                Some(res)
             }
+            Err(Refusal::Misconfigured) => Some(towerapi_encode::class::internal_server_error()),
+        };
+        if let Some(res) = refused {
+            return ScopesFuture {
+                kind: Kind::Reject {
+                    response: Some(res),
+                },
+            };
         }
         ScopesFuture {
             kind: Kind::Inner {

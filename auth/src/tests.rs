@@ -893,3 +893,161 @@ mod jwt_issuer_pyjwt_bytes {
         assert!((before + 60..=before + 61).contains(&exp), "{payload}");
     }
 }
+
+/// Issue: a route that requires scopes behind a verifier that cannot tell them let every
+/// authenticated user in. It now fails closed, in both stack orders: scopes outside the
+/// verifier (FastAPI's) and inside it (axum's router-wide verifier).
+#[tokio::test(flavor = "current_thread")]
+async fn required_scopes_fail_closed_in_both_stack_orders() {
+    let ok = || {
+        service_fn(|_req: Request<()>| async {
+            Ok::<_, Infallible>(Response::new(Body::full("ok")))
+        })
+    };
+    let closure = || {
+        AuthLayer::new(HttpBearer::new()).verify(
+            |c: HttpAuthorizationCredentials, _: &Parts| async move {
+                Ok::<_, AuthError>(c.credentials)
+            },
+        )
+    };
+    let scoped = || {
+        AuthLayer::new(HttpBearer::new()).verify_scoped(
+            |c: HttpAuthorizationCredentials, _: &Parts| async move {
+                let scopes: &[&str] = if c.credentials == "reader" {
+                    &["items:read"]
+                } else {
+                    &[]
+                };
+                Ok::<_, AuthError>(WithScopes::new(c.credentials, scopes.iter().copied()))
+            },
+        )
+    };
+    let internal = (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        vec![
+            ("content-length".to_owned(), "21".to_owned()),
+            (
+                "content-type".to_owned(),
+                "text/plain; charset=utf-8".to_owned(),
+            ),
+        ],
+        "Internal Server Error".to_owned(),
+    );
+    let forbidden = || {
+        let body = r#"{"detail":"Not enough permissions"}"#;
+        (
+            StatusCode::FORBIDDEN,
+            json_headers(body.len(), &["Bearer scope=\"items:read\""]),
+            body.to_owned(),
+        )
+    };
+    let (logs, _guard) = capture_logs();
+
+    // A closure verifier: scopes outside, then inside.
+    let outside = tower::ServiceBuilder::new()
+        .layer(ScopesLayer::new(["items:read"]))
+        .layer(closure())
+        .service(ok());
+    assert_eq!(
+        read(outside.oneshot(basic_req("Bearer anyone")).await.unwrap()).await,
+        internal
+    );
+    let inside = tower::ServiceBuilder::new()
+        .layer(closure())
+        .layer(ScopesLayer::new(["items:read"]))
+        .service(ok());
+    assert_eq!(
+        read(inside.oneshot(basic_req("Bearer anyone")).await.unwrap()).await,
+        internal
+    );
+    let text = logs.text();
+    assert_eq!(text.matches("towerapi::config").count(), 2, "{text}");
+    assert!(text.contains("ERROR"), "{text}");
+    assert!(
+        text.contains("required=items:read") && text.contains("scheme=HTTPBearer"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("anyone"),
+        "the credential is never logged: {text}"
+    );
+
+    // No verifier at all behind a scheme: the same.
+    for svc in [
+        tower::ServiceBuilder::new()
+            .layer(ScopesLayer::new(["items:read"]))
+            .layer(AuthLayer::new(HttpBearer::new()))
+            .service(ok())
+            .boxed_clone(),
+        tower::ServiceBuilder::new()
+            .layer(AuthLayer::new(HttpBearer::new()))
+            .layer(ScopesLayer::new(["items:read"]))
+            .service(ok())
+            .boxed_clone(),
+    ] {
+        assert_eq!(
+            read(svc.oneshot(basic_req("Bearer t")).await.unwrap()).await,
+            internal
+        );
+    }
+
+    // A verifier that reports its scopes: checked, in both orders.
+    for outer in [true, false] {
+        let svc = if outer {
+            tower::ServiceBuilder::new()
+                .layer(ScopesLayer::new(["items:read"]))
+                .layer(scoped())
+                .service(ok())
+                .boxed_clone()
+        } else {
+            tower::ServiceBuilder::new()
+                .layer(scoped())
+                .layer(ScopesLayer::new(["items:read"]))
+                .service(ok())
+                .boxed_clone()
+        };
+        let res = svc
+            .clone()
+            .oneshot(basic_req("Bearer reader"))
+            .await
+            .unwrap();
+        assert_eq!(read(res).await.2, "ok", "outer: {outer}");
+        let res = svc.oneshot(basic_req("Bearer nobody")).await.unwrap();
+        assert_eq!(read(res).await, forbidden(), "outer: {outer}");
+    }
+
+    // Anonymous through optional auth holds no scopes: refused, in both orders.
+    for outer in [true, false] {
+        let optional = AuthLayer::new(HttpBearer::new().auto_error(false));
+        let svc = if outer {
+            tower::ServiceBuilder::new()
+                .layer(ScopesLayer::new(["items:read"]))
+                .layer(optional)
+                .service(ok())
+                .boxed_clone()
+        } else {
+            tower::ServiceBuilder::new()
+                .layer(optional)
+                .layer(ScopesLayer::new(["items:read"]))
+                .service(ok())
+                .boxed_clone()
+        };
+        let res = svc.oneshot(Request::new(())).await.unwrap();
+        assert_eq!(read(res).await, forbidden(), "outer: {outer}");
+    }
+
+    // The same verifiers on a route without required scopes let the request through.
+    let res = closure()
+        .layer(ok())
+        .oneshot(basic_req("Bearer anyone"))
+        .await
+        .unwrap();
+    assert_eq!(read(res).await.2, "ok");
+    let res = AuthLayer::new(HttpBearer::new().auto_error(false))
+        .layer(ok())
+        .oneshot(Request::new(()))
+        .await
+        .unwrap();
+    assert_eq!(read(res).await.2, "ok");
+}
