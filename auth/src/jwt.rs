@@ -11,6 +11,12 @@
 //! `401 {"detail":"Could not validate credentials"}` with `WWW-Authenticate: Bearer` (and the
 //! scopes the request requires so far, `Bearer scope="..."`).
 //!
+//! The header is read for `alg` and `kid` only: a `crit` header (RFC 7515 4.1.11: extensions
+//! the recipient must understand) is refused, since this verifier understands none, and keys
+//! embedded in or pointed at by the token (`jwk`, `jku`, `x5u`, `x5c`) are never used. With
+//! [`typ`](JwtVerifier::typ) the token's `typ` must be the one configured (RFC 8725 3.11; RFC
+//! 9068's `at+jwt`).
+//!
 //! [`JwtIssuer`] signs claims with an expiry, for a `/token` endpoint.
 //!
 //! # Example
@@ -114,6 +120,9 @@ pub enum JwtErrorKind {
     Audience,
     /// The claims do not have the expected shape (scopes, `sub`, your type).
     Claims,
+    /// A header the verifier refuses: `crit` (extensions it does not understand), or a `typ`
+    /// other than the configured one.
+    Header,
 }
 
 impl JwtError {
@@ -155,6 +164,29 @@ fn from_jwt(e: &jsonwebtoken::errors::Error) -> JwtError {
         _ => JwtErrorKind::Malformed,
     };
     JwtError::new(kind, e.to_string())
+}
+
+/// Why a token's header could not be read: an `alg` jsonwebtoken does not know (`none`
+/// included) is [`JwtErrorKind::Algorithm`], anything else [`JwtErrorKind::Malformed`] (never
+/// `Claims`: the claims were not reached). Only on the error path.
+fn header_error(token: &str, e: &jsonwebtoken::errors::Error) -> JwtError {
+    use base64::Engine as _;
+    let alg = token
+        .split('.')
+        .next()
+        .and_then(|h| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(h)
+                .ok()
+        })
+        .and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
+        .and_then(|h| h.get("alg").and_then(|a| a.as_str()).map(str::to_owned));
+    match (alg, e.kind()) {
+        (Some(alg), jsonwebtoken::errors::ErrorKind::Json(_)) => {
+            JwtError::new(JwtErrorKind::Algorithm, format!("{alg:?} is not allowed"))
+        }
+        _ => JwtError::new(JwtErrorKind::Malformed, format!("header: {e}")),
+    }
 }
 
 #[derive(Clone)]
@@ -267,6 +299,17 @@ struct Config {
     audience: Option<Vec<String>>,
     scopes_claim: ScopesClaim,
     max_len: usize,
+    /// The `typ` a token must carry, when set (compared without case and without an
+    /// `application/` prefix, as RFC 8725 3.11 says).
+    typ: Option<String>,
+}
+
+/// A media type without its `application/` prefix (any case), as `typ` compares (RFC 7515 4.1.9).
+fn strip_application(typ: &str) -> &str {
+    match typ.get(..12) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("application/") => &typ[12..],
+        _ => typ,
+    }
 }
 
 /// Verifies JWTs (see the [module](self)). Cheap to clone.
@@ -294,7 +337,8 @@ impl<C> fmt::Debug for JwtVerifier<C> {
             .field("require_exp", &self.config.require_exp)
             .field("issuer", &self.config.issuer)
             .field("audience", &self.config.audience)
-            .field("scopes_claim", &self.config.scopes_claim);
+            .field("scopes_claim", &self.config.scopes_claim)
+            .field("typ", &self.config.typ);
         #[cfg(feature = "jwks")]
         d.field("remote", &self.config.remote);
         d.finish_non_exhaustive()
@@ -319,6 +363,7 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
                 audience: None,
                 scopes_claim: ScopesClaim::default(),
                 max_len: 8 * 1024,
+                typ: None,
             }),
             _claims: PhantomData,
         }
@@ -398,6 +443,16 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
             c.own.by_kid.extend(keys.by_kid);
             c.own.anonymous.extend(keys.anonymous);
         })
+    }
+
+    /// Requires the token's `typ` header to be `typ` (RFC 8725 3.11): `JwtVerifier::typ("at+jwt")`
+    /// accepts RFC 9068 access tokens (`at+jwt` or `application/at+jwt`, any case) and refuses
+    /// an ID token or a token without `typ`, with [`JwtErrorKind::Header`]. Default: any `typ`.
+    #[must_use]
+    pub fn typ(self, typ: impl Into<String>) -> Self {
+        let typ = typ.into();
+        let typ = strip_application(&typ).to_ascii_lowercase();
+        self.edit(|c| c.typ = Some(typ))
     }
 
     /// Seconds of clock skew allowed on `exp`, `nbf` and `iat` (default 0).
@@ -529,7 +584,28 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
                 false,
             ));
         }
-        let header = jsonwebtoken::decode_header(token).map_err(|e| (from_jwt(&e), false))?;
+        let header =
+            jsonwebtoken::decode_header(token).map_err(|e| (header_error(token, &e), false))?;
+        if header.crit.is_some() {
+            // RFC 7515 4.1.11: a recipient that does not understand a listed extension must
+            // refuse the token; this one understands none.
+            return Err((
+                JwtError::new(JwtErrorKind::Header, "crit names extensions not understood"),
+                false,
+            ));
+        }
+        if let Some(want) = &c.typ {
+            let matches = header
+                .typ
+                .as_deref()
+                .is_some_and(|t| strip_application(t).eq_ignore_ascii_case(want));
+            if !matches {
+                return Err((
+                    JwtError::new(JwtErrorKind::Header, format!("typ is not {want}")),
+                    false,
+                ));
+            }
+        }
         let Some((_, validation)) = c.validations.iter().find(|(a, _)| *a == header.alg) else {
             return Err((
                 JwtError::new(
@@ -1180,7 +1256,7 @@ mod tests {
             b64(&json!({"alg": "none", "typ": "JWT"})),
             parts[1]
         );
-        assert_ne!(verifier().verify(&none).map(|_| ()), Ok(()));
+        assert_eq!(kind(&none), JwtErrorKind::Algorithm);
         // HS512 with the right key: not on the allow-list.
         let hs512 = jsonwebtoken::encode(
             &Header::new(Algorithm::HS512),
@@ -1206,7 +1282,7 @@ mod tests {
             "a.b",
             "\u{0}.\u{0}.\u{0}",
         ] {
-            assert!(verifier().verify(garbage).is_err(), "{garbage:?}");
+            assert_eq!(kind(garbage), JwtErrorKind::Malformed, "{garbage:?}");
         }
         // 16 KiB: refused before decoding.
         let huge = format!("{}.{}.{}", parts[0], "A".repeat(16 * 1024), parts[2]);
@@ -1231,6 +1307,92 @@ mod tests {
                 json!({"sub": "a", "scopes": "items:read", "exp": FUTURE})
             )),
             JwtErrorKind::Claims
+        );
+    }
+
+    /// `crit` is refused, `typ` checked when configured, and keys the token carries or points
+    /// at (`jwk`, `jku`, `x5u`, `x5c`) never used: only the verifier's own keys verify.
+    #[test]
+    fn headers_the_verifier_refuses_or_ignores() {
+        ensure_provider();
+        let claims = json!({"sub": "alice", "exp": FUTURE});
+        let sign = |h: &Header, secret: &[u8]| {
+            jsonwebtoken::encode(h, &claims, &EncodingKey::from_secret(secret)).unwrap()
+        };
+        let mut crit = Header::new(Algorithm::HS256);
+        crit.crit = Some(vec!["exp".into()]);
+        let err = verifier().verify(&sign(&crit, SECRET)).unwrap_err();
+        assert_eq!(err.kind(), JwtErrorKind::Header);
+        assert_eq!(
+            err.to_string(),
+            "invalid token (Header): crit names extensions not understood"
+        );
+
+        let at = JwtVerifier::<serde_json::Value>::hs256(SECRET).typ("application/at+JWT");
+        for (typ, ok) in [
+            (Some("at+jwt"), true),
+            (Some("application/AT+JWT"), true),
+            (Some("JWT"), false),
+            (Some("application/jwt"), false),
+            (Some("xat+jwt"), false),
+            (None, false),
+        ] {
+            let mut h = Header::new(Algorithm::HS256);
+            h.typ = typ.map(str::to_owned);
+            let outcome = at
+                .verify(&sign(&h, SECRET))
+                .map(|c| c.sub)
+                .map_err(|e| e.kind());
+            let want = if ok {
+                Ok(Some("alice".to_owned()))
+            } else {
+                Err(JwtErrorKind::Header)
+            };
+            assert_eq!(outcome, want, "typ {typ:?}");
+        }
+        // Without `typ(..)`, any typ passes.
+        let mut h = Header::new(Algorithm::HS256);
+        h.typ = Some("id+jwt".into());
+        assert!(verifier().verify(&sign(&h, SECRET)).is_ok());
+
+        // An attacker's key, embedded and pointed at, signing the token: never used.
+        let attacker = b"attacker-secret";
+        let mut embedded = Header::new(Algorithm::HS256);
+        embedded.jwk = Some(
+            serde_json::from_value(json!({
+                "kty": "oct",
+                "k": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(attacker),
+            }))
+            .unwrap(),
+        );
+        embedded.jku = Some("https://attacker.invalid/jwks.json".into());
+        embedded.x5u = Some("https://attacker.invalid/cert.pem".into());
+        embedded.x5c = Some(vec!["MIIB".into()]);
+        assert_eq!(kind(&sign(&embedded, attacker)), JwtErrorKind::Signature);
+        // The same header on a token signed with the server's key verifies: the embedded
+        // material is ignored, not trusted and not fetched.
+        assert_eq!(
+            verifier()
+                .verify(&sign(&embedded, SECRET))
+                .unwrap()
+                .sub
+                .as_deref(),
+            Some("alice")
+        );
+        // With a key set by kid, a kid of the attacker's choosing is unknown.
+        let mut with_kid = embedded.clone();
+        with_kid.kid = Some("attacker".into());
+        let by_kid = JwtVerifier::<serde_json::Value>::new().key_with_kid(
+            "k1",
+            DecodingKey::from_secret(SECRET),
+            [Algorithm::HS256],
+        );
+        assert_eq!(
+            by_kid
+                .verify(&sign(&with_kid, attacker))
+                .unwrap_err()
+                .kind(),
+            JwtErrorKind::UnknownKey
         );
     }
 
