@@ -85,6 +85,11 @@ impl<A: Scheme, B: Scheme> Scheme for AnyOf<A, B> {
         &self.meta
     }
 
+    fn mark_sensitive(&self, headers: &mut HeaderMap) {
+        self.first.mark_sensitive(headers);
+        self.second.mark_sensitive(headers);
+    }
+
     fn rejects_malformed(&self) -> bool {
         self.first.rejects_malformed() || self.second.rejects_malformed()
     }

@@ -166,16 +166,29 @@ impl AuthError {
         }
     }
 
-    /// The one tracing event of a rejection (no credential in it).
-    pub(crate) fn log(&self, scheme: &str) {
-        tracing::info!(
-            target: "towerapi::rejection",
-            status = self.status.as_u16(),
-            kind = ?self.kind,
-            scheme,
-            detail = %self.detail,
-            "request rejected"
-        );
+    /// The one tracing event of a rejection (no credential in it), at `level` (DEBUG unless
+    /// the layer says otherwise: a client must not be able to fill the logs).
+    pub(crate) fn log(&self, scheme: &str, level: tracing::Level) {
+        macro_rules! event {
+            ($level:expr) => {
+                tracing::event!(
+                    target: "towerapi::rejection",
+                    $level,
+                    status = self.status.as_u16(),
+                    kind = ?self.kind,
+                    scheme,
+                    detail = %self.detail,
+                    "request rejected"
+                )
+            };
+        }
+        match level {
+            tracing::Level::ERROR => event!(tracing::Level::ERROR),
+            tracing::Level::WARN => event!(tracing::Level::WARN),
+            tracing::Level::INFO => event!(tracing::Level::INFO),
+            tracing::Level::DEBUG => event!(tracing::Level::DEBUG),
+            _ => event!(tracing::Level::TRACE),
+        }
     }
 }
 

@@ -282,6 +282,7 @@ struct Shared<Sch, V> {
     /// Inserted for a request this layer authenticated without knowing its scopes (made once:
     /// a clone per request is a reference count).
     unknown: ScopesUnknown,
+    log_level: tracing::Level,
 }
 
 /// Authenticates requests with a [`Scheme`], as FastAPI's security dependencies do.
@@ -321,6 +322,7 @@ pub struct AuthLayer<Sch, V = NoVerify> {
     scheme: Sch,
     verify: V,
     on_reject: Option<OnReject>,
+    log_level: tracing::Level,
 }
 
 impl<Sch: fmt::Debug, V> fmt::Debug for AuthLayer<Sch, V> {
@@ -329,6 +331,7 @@ impl<Sch: fmt::Debug, V> fmt::Debug for AuthLayer<Sch, V> {
             .field("scheme", &self.scheme)
             .field("verify", &std::any::type_name::<V>())
             .field("on_reject", &self.on_reject.as_ref().map(|_| "Fn"))
+            .field("log_level", &self.log_level)
             .finish()
     }
 }
@@ -340,6 +343,7 @@ impl<Sch: Scheme> AuthLayer<Sch> {
             scheme,
             verify: NoVerify,
             on_reject: None,
+            log_level: tracing::Level::DEBUG,
         }
     }
 }
@@ -404,6 +408,7 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
             scheme: self.scheme,
             verify,
             on_reject: self.on_reject,
+            log_level: self.log_level,
         }
     }
 
@@ -425,6 +430,7 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
                 check: NoCheck,
             },
             on_reject: self.on_reject,
+            log_level: self.log_level,
         }
     }
 
@@ -436,6 +442,14 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
         F: Fn(&AuthError) -> Response<Body> + Send + Sync + 'static,
     {
         self.on_reject = Some(Arc::new(f));
+        self
+    }
+
+    /// The level of the one tracing event each rejection emits (target `towerapi::rejection`,
+    /// never the credential). Default DEBUG, so that unauthenticated clients cannot fill the
+    /// logs at the usual INFO; INFO or WARN for an audit trail.
+    pub fn rejection_log_level(mut self, level: tracing::Level) -> Self {
+        self.log_level = level;
         self
     }
 
@@ -461,6 +475,7 @@ impl<Sch: Scheme, V, F> AuthLayer<Sch, AndThen<V, F>> {
                 check: CheckFn(check),
             },
             on_reject: self.on_reject,
+            log_level: self.log_level,
         }
     }
 }
@@ -478,6 +493,7 @@ impl<S, Sch: Scheme, V: Verify<Sch::Credentials>> Layer<S> for AuthLayer<Sch, V>
             unknown: ScopesUnknown {
                 scheme: self.scheme.meta().scheme_name.as_str().into(),
             },
+            log_level: self.log_level,
         };
         Auth {
             inner,
@@ -593,7 +609,7 @@ impl<Sch: Scheme, V: Send + Sync + 'static> Shared<Sch, V> {
     }
 
     fn reject(&self, error: AuthError) -> Response<Body> {
-        error.log(&self.scheme.meta().scheme_name);
+        error.log(&self.scheme.meta().scheme_name, self.log_level);
         let mut res = match &self.on_reject {
             Some(hook) => {
                 let mut res = hook(&error);
@@ -631,6 +647,7 @@ where
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
         let shared = &*self.shared;
         let (mut parts, body) = req.into_parts();
+        shared.scheme.mark_sensitive(&mut parts.headers);
         let credentials = match shared.scheme.extract(&parts.headers, &parts.uri) {
             Ok(c) => c,
             Err(error) => return ResponseFuture::reject(shared.reject(error)),

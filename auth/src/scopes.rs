@@ -265,7 +265,7 @@ where
         let refused = match check_required(&parts) {
             Ok(()) => None,
             Err(Refusal::Forbidden(error)) => {
-                error.log("scopes");
+                error.log("scopes", tracing::Level::DEBUG);
                 let mut res = error.to_response();
                 res.extensions_mut().insert(error);
                 Some(res)

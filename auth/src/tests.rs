@@ -1051,3 +1051,135 @@ async fn required_scopes_fail_closed_in_both_stack_orders() {
         .unwrap();
     assert_eq!(read(res).await.2, "ok");
 }
+
+/// Credentials compare in constant time, `==` included, and equal only when every part is.
+#[test]
+fn credentials_compare_by_every_part() {
+    let basic = |u: &str, p: &str| HttpBasicCredentials {
+        username: u.into(),
+        password: p.into(),
+    };
+    assert_eq!(basic("alice", "secret"), basic("alice", "secret"));
+    assert_ne!(basic("alice", "secret"), basic("alice", "secreT"));
+    assert_ne!(basic("alice", "secret"), basic("alicE", "secret"));
+    assert_ne!(basic("alice", "secret"), basic("alice", "secret "));
+    let http = |s: &str, c: &str| HttpAuthorizationCredentials {
+        scheme: s.into(),
+        credentials: c.into(),
+    };
+    assert_eq!(http("Bearer", "t"), http("Bearer", "t"));
+    assert_ne!(http("Bearer", "t"), http("bearer", "t"));
+    assert_ne!(http("Bearer", "t"), http("Bearer", "u"));
+    assert_eq!(ApiKey("k1".into()), ApiKey("k1".into()));
+    assert_ne!(ApiKey("k1".into()), ApiKey("k2".into()));
+    assert_ne!(BearerToken("".into()), BearerToken("x".into()));
+    assert_eq!(
+        AuthorizationValue("Bearer x".into()),
+        AuthorizationValue("Bearer x".into())
+    );
+}
+
+/// The inner service sees the credential headers marked sensitive (HTTP/2 never indexes them;
+/// tower-http's logging hides them), every value of them, and only them.
+#[tokio::test(flavor = "current_thread")]
+async fn credential_headers_reach_the_handler_marked_sensitive() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = {
+        let seen = seen.clone();
+        service_fn(move |req: Request<()>| {
+            let seen = seen.clone();
+            async move {
+                let mut s: Vec<(String, bool)> = req
+                    .headers()
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.is_sensitive()))
+                    .collect();
+                s.sort();
+                *seen.lock().unwrap() = s;
+                Ok::<_, Infallible>(Response::new(Body::full("ok")))
+            }
+        })
+    };
+    let req = || {
+        Request::builder()
+            .header("authorization", "Bearer t")
+            .header("cookie", "session=s1")
+            .header("cookie", "other=s2")
+            .header("x-api-key", "k1")
+            .header("accept", "*/*")
+            .body(())
+            .unwrap()
+    };
+    let key = ApiKeyHeader::new("X-API-Key").unwrap();
+    let res = AuthLayer::new(key)
+        .layer(record.clone())
+        .oneshot(req())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            ("accept".to_owned(), false),
+            ("authorization".to_owned(), true),
+            ("cookie".to_owned(), true),
+            ("cookie".to_owned(), true),
+            ("x-api-key".to_owned(), true),
+        ]
+    );
+    // A scheme that does not read x-api-key leaves it alone; AnyOf marks both schemes'.
+    let _ = AuthLayer::new(HttpBearer::new())
+        .layer(record.clone())
+        .oneshot(req())
+        .await
+        .unwrap();
+    assert!(seen
+        .lock()
+        .unwrap()
+        .contains(&("x-api-key".to_owned(), false)));
+    let any = AnyOf::new(HttpBearer::new(), ApiKeyHeader::new("x-api-key").unwrap());
+    let _ = AuthLayer::new(any)
+        .layer(record)
+        .oneshot(req())
+        .await
+        .unwrap();
+    assert!(seen
+        .lock()
+        .unwrap()
+        .contains(&("x-api-key".to_owned(), true)));
+}
+
+/// Rejections log at DEBUG unless the layer says otherwise.
+#[tokio::test(flavor = "current_thread")]
+async fn rejections_log_at_debug_by_default() {
+    let (logs, _guard) = capture_logs();
+    let ok = || {
+        service_fn(|_req: Request<()>| async {
+            Ok::<_, Infallible>(Response::new(Body::full("ok")))
+        })
+    };
+    let res = AuthLayer::new(HttpBasic::new())
+        .layer(ok())
+        .oneshot(Request::new(()))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let text = logs.text();
+    assert!(
+        text.contains("DEBUG towerapi::rejection: request rejected status=401"),
+        "{text}"
+    );
+    logs.clear();
+    let res = AuthLayer::new(HttpBasic::new())
+        .rejection_log_level(tracing::Level::WARN)
+        .layer(ok())
+        .oneshot(Request::new(()))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let text = logs.text();
+    assert!(
+        text.contains(" WARN towerapi::rejection: request rejected status=401"),
+        "{text}"
+    );
+}

@@ -108,6 +108,12 @@ impl Scheme for ApiKeyHeader {
         vec![CHALLENGE]
     }
 
+    fn mark_sensitive(&self, headers: &mut HeaderMap) {
+        super::mark_sensitive(headers, &http::header::AUTHORIZATION);
+        super::mark_sensitive(headers, &http::header::COOKIE);
+        super::mark_sensitive(headers, &self.name);
+    }
+
     fn meta(&self) -> &SchemeMeta {
         &self.meta
     }

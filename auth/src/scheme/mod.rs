@@ -64,6 +64,15 @@ pub trait Scheme: Clone + Send + Sync + 'static {
     /// The common settings.
     fn meta(&self) -> &SchemeMeta;
 
+    /// Marks the headers that can carry this scheme's credentials sensitive
+    /// ([`HeaderValue::set_sensitive`]) before the inner service sees them, so that an HTTP/2
+    /// encoder never indexes them and a logging layer that honours the flag hides them.
+    /// Default: every `Authorization` and `Cookie` value; [`ApiKeyHeader`] adds its header.
+    fn mark_sensitive(&self, headers: &mut HeaderMap) {
+        mark_sensitive(headers, &http::header::AUTHORIZATION);
+        mark_sensitive(headers, &http::header::COOKIE);
+    }
+
     /// Puts the credentials into the request extensions (as `Self::Credentials`).
     fn store(credentials: &Self::Credentials, extensions: &mut http::Extensions) {
         extensions.insert(credentials.clone());
@@ -146,6 +155,13 @@ pub(crate) fn describe_one(
         },
     )?;
     Ok(vec![vec![meta.scheme_name.clone()]])
+}
+
+/// Marks every value of `name` sensitive.
+pub(crate) fn mark_sensitive(headers: &mut HeaderMap, name: &http::header::HeaderName) {
+    if let http::header::Entry::Occupied(mut entry) = headers.entry(name) {
+        entry.iter_mut().for_each(|v| v.set_sensitive(true));
+    }
 }
 
 /// The builder methods every scheme has.

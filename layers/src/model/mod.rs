@@ -454,7 +454,7 @@ where
                     model = error.model,
                     payload = error.payload,
                     path = %error.path,
-                    error = %error.message,
+                    error = %error.kind(),
                     "the response value does not fit the response model"
                 );
                 if let Some(hook) = &config.on_error {
@@ -638,9 +638,38 @@ impl ResponseValidationError {
         &self.path
     }
 
-    /// What is wrong there (`missing field `price``, `invalid type: ...`).
+    /// What is wrong there, as serde says it (`missing field `price``, `invalid type: string
+    /// "x", expected f64`). It can quote the value: for your own use, never a log line or a
+    /// response; [`kind`](Self::kind) is what is logged.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// What is wrong there without any part of the value: `invalid type, expected f64`,
+    /// `missing field `price`` (the model's field name), `unknown field, expected one of ...`.
+    /// This is what the layer logs and what `Display` writes.
+    pub fn kind(&self) -> String {
+        let m = self.message.as_str();
+        // What serde says was expected describes the model, not the value.
+        let expected = m.rfind(", expected ").map_or("", |i| &m[i..]);
+        for (prefix, keep_rest) in [
+            ("missing field ", true),
+            ("duplicate field ", true),
+            ("invalid length ", true),
+            ("invalid type", false),
+            ("invalid value", false),
+            ("unknown field", false),
+            ("unknown variant", false),
+        ] {
+            if m.starts_with(prefix) {
+                return if keep_rest {
+                    m.to_owned()
+                } else {
+                    format!("{}{expected}", prefix.trim_end())
+                };
+            }
+        }
+        format!("invalid value{expected}")
     }
 }
 
@@ -649,7 +678,10 @@ impl fmt::Display for ResponseValidationError {
         write!(
             f,
             "the response value (`{}`) does not fit the model `{}` at `{}`: {}",
-            self.payload, self.model, self.path, self.message
+            self.payload,
+            self.model,
+            self.path,
+            self.kind()
         )
     }
 }

@@ -472,6 +472,24 @@ async fn invalid_payload_is_a_logged_500_with_the_path() {
         "{logs}"
     );
     assert!(logs.contains("path=price"), "{logs}");
+    // The log names the model, the path and the kind of fault, never the value.
+    assert!(logs.contains("error=invalid type, expected f64"), "{logs}");
+    assert!(
+        logs.contains("error=invalid type, expected a string"),
+        "{logs}"
+    );
+    assert!(logs.contains("error=missing field `price`"), "{logs}");
+    assert!(
+        !logs.contains("not-a-number") && !logs.contains("broken"),
+        "{logs}"
+    );
+    let last = seen.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(last.kind(), "invalid type, expected a string");
+    assert!(
+        last.to_string()
+            .ends_with("Item` at `tags[0]`: invalid type, expected a string"),
+        "{last}"
+    );
 }
 
 #[derive(Clone)]
