@@ -53,7 +53,11 @@ fn check_response(err: &AuthError) {
 }
 
 /// Runs a scheme; an `Err` is checked and turned into `Err(())`.
-fn run<S: Scheme>(scheme: &S, headers: &HeaderMap, uri: &Uri) -> Result<Option<S::Credentials>, ()> {
+fn run<S: Scheme>(
+    scheme: &S,
+    headers: &HeaderMap,
+    uri: &Uri,
+) -> Result<Option<S::Credentials>, ()> {
     // What the layer sends when the credentials are missing must render for every scheme.
     let challenges = scheme.challenges();
     assert!(!challenges.is_empty(), "scheme without challenges");
@@ -69,7 +73,8 @@ fn run<S: Scheme>(scheme: &S, headers: &HeaderMap, uri: &Uri) -> Result<Option<S
 
 /// HTTP Basic: success only for `basic <...>` (any case), a username without `:`, ASCII.
 fn check_basic(first: Option<&str>, got: &Result<Option<HttpBasicCredentials>, ()>) {
-    let is_basic = first.is_some_and(|v| !v.is_empty() && scheme_of(v).eq_ignore_ascii_case("basic"));
+    let is_basic =
+        first.is_some_and(|v| !v.is_empty() && scheme_of(v).eq_ignore_ascii_case("basic"));
     match got {
         Ok(Some(c)) => {
             let v = first.expect("credentials without a header");
@@ -79,7 +84,10 @@ fn check_basic(first: Option<&str>, got: &Result<Option<HttpBasicCredentials>, (
                 "HttpBasic success on a value not starting with 'basic ': {v:?}"
             );
             assert!(!c.username.contains(':'), "username contains ':'");
-            assert!(c.username.is_ascii() && c.password.is_ascii(), "non-ASCII basic credentials");
+            assert!(
+                c.username.is_ascii() && c.password.is_ascii(),
+                "non-ASCII basic credentials"
+            );
         }
         Ok(None) => assert!(!is_basic, "HttpBasic ignored a basic value: {first:?}"),
         Err(()) => assert!(is_basic, "HttpBasic rejected a non-basic value: {first:?}"),
@@ -93,12 +101,18 @@ fn check_http(
     first: Option<&str>,
     got: &Result<Option<HttpAuthorizationCredentials>, ()>,
 ) {
-    let got = got.as_ref().unwrap_or_else(|()| panic!("{name} returned Err"));
+    let got = got
+        .as_ref()
+        .unwrap_or_else(|()| panic!("{name} returned Err"));
     let Some(c) = got else { return };
     let v = first.expect("credentials without a header");
     assert!(!c.scheme.is_empty(), "{name}: empty scheme");
     if let Some(e) = expected {
-        assert!(c.scheme.eq_ignore_ascii_case(e), "{name}: scheme {:?}", c.scheme);
+        assert!(
+            c.scheme.eq_ignore_ascii_case(e),
+            "{name}: scheme {:?}",
+            c.scheme
+        );
     }
     assert!(!c.credentials.is_empty(), "{name}: empty credentials");
     assert!(
@@ -106,23 +120,38 @@ fn check_http(
         "{name}: credentials not stripped: {:?}",
         c.credentials
     );
-    assert_eq!(scheme_of(v), c.scheme, "{name}: scheme is not the value's first token");
-    assert!(v.contains(c.credentials.as_str()), "{name}: credentials not from the value");
+    assert_eq!(
+        scheme_of(v),
+        c.scheme,
+        "{name}: scheme is not the value's first token"
+    );
+    assert!(
+        v.contains(c.credentials.as_str()),
+        "{name}: credentials not from the value"
+    );
 }
 
 /// OAuth2 bearers: the scheme is `bearer` (any case); the token is stripped (may be empty).
 fn check_oauth_bearer(first: Option<&str>, got: &Result<Option<BearerToken>, ()>) {
-    let got = got.as_ref().unwrap_or_else(|()| panic!("OAuth2 bearer returned Err"));
-    let is_bearer = first.is_some_and(|v| !v.is_empty() && scheme_of(v).eq_ignore_ascii_case("bearer"));
+    let got = got
+        .as_ref()
+        .unwrap_or_else(|()| panic!("OAuth2 bearer returned Err"));
+    let is_bearer =
+        first.is_some_and(|v| !v.is_empty() && scheme_of(v).eq_ignore_ascii_case("bearer"));
     assert_eq!(got.is_some(), is_bearer, "OAuth2 bearer on {first:?}");
     if let Some(t) = got {
-        assert!(!t.0.starts_with(is_py_space) && !t.0.ends_with(is_py_space), "token not stripped");
+        assert!(
+            !t.0.starts_with(is_py_space) && !t.0.ends_with(is_py_space),
+            "token not stripped"
+        );
     }
 }
 
 /// Generic OAuth2 / OpenID Connect: the whole first value, when present and non-empty.
 fn check_whole(first: Option<&str>, got: &Result<Option<AuthorizationValue>, ()>) {
-    let got = got.as_ref().unwrap_or_else(|()| panic!("OAuth2/OpenIdConnect returned Err"));
+    let got = got
+        .as_ref()
+        .unwrap_or_else(|()| panic!("OAuth2/OpenIdConnect returned Err"));
     let expected = first.filter(|v| !v.is_empty());
     assert_eq!(got.as_ref().map(|v| v.0.as_str()), expected);
 }
@@ -158,7 +187,11 @@ fuzz_target!(|data: &[u8]| {
 
     let password = run(&OAuth2PasswordBearer::new("token"), &headers, &uri);
     check_oauth_bearer(first, &password);
-    let code = run(&OAuth2AuthorizationCodeBearer::new("a", "t"), &headers, &uri);
+    let code = run(
+        &OAuth2AuthorizationCodeBearer::new("a", "t"),
+        &headers,
+        &uri,
+    );
     check_oauth_bearer(first, &code);
     assert_eq!(password, code, "the two OAuth2 bearers disagree");
     if let Ok(Some(c)) = &bearer {
@@ -170,7 +203,11 @@ fuzz_target!(|data: &[u8]| {
     let oidc = run(&OpenIdConnect::new("u"), &headers, &uri);
     check_whole(first, &oidc);
 
-    let any = run(&AnyOf::new(HttpBasic::new(), HttpBearer::new()), &headers, &uri);
+    let any = run(
+        &AnyOf::new(HttpBasic::new(), HttpBearer::new()),
+        &headers,
+        &uri,
+    );
     let expected = match (&basic, &bearer) {
         (Ok(Some(c)), _) => Ok(Some(Either::First(c.clone()))),
         (_, Ok(Some(c))) => Ok(Some(Either::Second(c.clone()))),

@@ -16,7 +16,11 @@ fn latin1(bytes: &[u8]) -> String {
 }
 
 /// API key schemes never reject outright; a found key is never empty.
-fn run<S: Scheme<Credentials = ApiKey>>(scheme: &S, headers: &HeaderMap, uri: &Uri) -> Option<String> {
+fn run<S: Scheme<Credentials = ApiKey>>(
+    scheme: &S,
+    headers: &HeaderMap,
+    uri: &Uri,
+) -> Option<String> {
     let challenges = scheme.challenges();
     assert_eq!(challenges, [HeaderValue::from_static("APIKey")]);
     let err = AuthError::not_authenticated(challenges);
@@ -63,7 +67,9 @@ fuzz_target!(|data: &[u8]| {
     let first_cookie = headers.get(COOKIE).map(|v| latin1(v.as_bytes()));
     let key = run(&ApiKeyCookie::new("session"), &headers, uri);
     if key.is_some() {
-        let header = first_cookie.as_deref().expect("cookie key without a cookie header");
+        let header = first_cookie
+            .as_deref()
+            .expect("cookie key without a cookie header");
         assert!(header.contains("session"), "cookie key from {header:?}");
         assert!(header.contains('='), "cookie key without '=' in {header:?}");
     }
@@ -71,14 +77,22 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(run(&ApiKeyCookie::new("a;b"), &headers, uri), None);
 
     // Header: the first `x-api-key` value, latin-1 decoded, when non-empty.
-    let key = run(&ApiKeyHeader::new("x-api-key").expect("name"), &headers, uri);
+    let key = run(
+        &ApiKeyHeader::new("x-api-key").expect("name"),
+        &headers,
+        uri,
+    );
     let expected = headers
         .get(&x_api_key)
         .map(|v| latin1(v.as_bytes()))
         .filter(|v| !v.is_empty());
     assert_eq!(key, expected, "ApiKeyHeader value");
     // Header names are case-insensitive.
-    let upper = run(&ApiKeyHeader::new("X-API-KEY").expect("name"), &headers, uri);
+    let upper = run(
+        &ApiKeyHeader::new("X-API-KEY").expect("name"),
+        &headers,
+        uri,
+    );
     assert_eq!(key, upper);
 
     // Query: only from a query with a `name=value` pair; never from the root URI.

@@ -58,7 +58,7 @@ fn check_rejection(r: FormRejection, body_len: usize) -> StatusCode {
         _ => {}
     }
     let _ = r.to_string();
-    let res = r.into_response();
+    let res = r.into_http_response();
     assert_eq!(res.status(), status);
     assert_eq!(res.headers()[CONTENT_TYPE], "application/json");
     let len: usize = res.headers()[CONTENT_LENGTH]
@@ -85,7 +85,10 @@ fuzz_target!(|data: &[u8]| {
     let config = FormConfig::default().limit(LIMIT);
 
     let loose = block_on(parse_password_form(request(ct.as_ref(), body), &config));
-    let strict = block_on(parse_password_form_strict(request(ct.as_ref(), body), &config));
+    let strict = block_on(parse_password_form_strict(
+        request(ct.as_ref(), body),
+        &config,
+    ));
 
     let loose_ok = match loose {
         Ok(f) => {
@@ -114,7 +117,10 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(l.grant_type.as_deref(), Some("password"));
             assert_eq!((&l.username, &l.password), (&f.username, &f.password));
             assert_eq!(l.scopes, f.scopes);
-            assert_eq!((&l.client_id, &l.client_secret), (&f.client_id, &f.client_secret));
+            assert_eq!(
+                (&l.client_id, &l.client_secret),
+                (&f.client_id, &f.client_secret)
+            );
         }
         Err(r) => {
             let status = check_rejection(r, body.len());
@@ -122,7 +128,11 @@ fuzz_target!(|data: &[u8]| {
             if let Err(loose_status) = loose_ok {
                 assert_eq!(status, loose_status, "strict and loose disagree");
             } else {
-                assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "strict-only rejection");
+                assert_eq!(
+                    status,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "strict-only rejection"
+                );
             }
         }
     }
