@@ -263,6 +263,26 @@ fn decimal_both_paths() {
         }),
         r#"{"x":10.0}"#
     );
+    // Correctly rounded, as CPython's float(Decimal("-4444.44444444444444444444411595")).
+    assert_eq!(
+        json(&F {
+            x: "-4444.44444444444444444444411595".parse().unwrap()
+        }),
+        r#"{"x":-4444.444444444444}"#
+    );
+    // A float reads as its shortest digits (pydantic's Decimal(str(float))), so what is written
+    // reads back to the same bytes.
+    let read: A = serde_json::from_str(
+        r#"{"int":1,"frac":-4444.444444444444,"exp":1e-07,"s_int":"1","s_frac":0.1}"#,
+    )
+    .unwrap();
+    assert_eq!(read.frac.to_string(), "-4444.444444444444");
+    assert_eq!(read.exp.to_string(), "0.0000001");
+    assert_eq!(read.s_frac.to_string(), "0.1");
+    assert_eq!(
+        json(&read),
+        r#"{"int":1,"frac":-4444.444444444444,"exp":1e-07,"s_int":"1","s_frac":"0.1"}"#
+    );
 }
 
 #[cfg(feature = "uuid")]

@@ -23,11 +23,13 @@ pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok,
             ),
         }
     } else {
-        serializer.serialize_f64(
-            value
-                .to_f64()
-                .ok_or_else(|| ser::Error::custom("decimal out of range"))?,
-        )
+        // Python's `float(Decimal)` is correctly rounded; rust_decimal's `to_f64` is not always
+        // (it can miss by an ulp with 28 digits), while parsing the decimal's digits is.
+        let float: f64 = value
+            .to_string()
+            .parse()
+            .map_err(|_| ser::Error::custom("decimal out of range"))?;
+        serializer.serialize_f64(float)
     }
 }
 

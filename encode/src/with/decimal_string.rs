@@ -30,7 +30,13 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal
     match Num::deserialize(deserializer)? {
         Num::I(v) => Ok(Decimal::from(v)),
         Num::U(v) => Ok(Decimal::from(v)),
-        Num::F(v) => Decimal::try_from(v).map_err(de::Error::custom),
+        // pydantic reads a float as `Decimal(str(float))`: the shortest digits that give the
+        // float back (Rust's `Display` of an `f64`), not its exact binary expansion.
+        Num::F(v) => v
+            .to_string()
+            .parse::<Decimal>()
+            .or_else(|_| Decimal::try_from(v))
+            .map_err(de::Error::custom),
         Num::S(s) => s
             .parse::<Decimal>()
             .or_else(|_| Decimal::from_scientific(&s))
