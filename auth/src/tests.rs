@@ -1158,28 +1158,20 @@ async fn rejections_log_at_debug_by_default() {
             Ok::<_, Infallible>(Response::new(Body::full("ok")))
         })
     };
-    let res = AuthLayer::new(HttpBasic::new())
-        .layer(ok())
-        .oneshot(Request::new(()))
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let text = logs.text();
-    assert!(
-        text.contains("DEBUG towerapi::rejection: request rejected status=401"),
-        "{text}"
-    );
-    logs.clear();
-    let res = AuthLayer::new(HttpBasic::new())
-        .rejection_log_level(tracing::Level::WARN)
-        .layer(ok())
-        .oneshot(Request::new(()))
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let text = logs.text();
-    assert!(
-        text.contains(" WARN towerapi::rejection: request rejected status=401"),
-        "{text}"
-    );
+    for (level, shown) in [(None, "DEBUG"), (Some(tracing::Level::WARN), " WARN")] {
+        logs.clear();
+        let mut layer = AuthLayer::new(HttpBasic::new());
+        if let Some(level) = level {
+            layer = layer.rejection_log_level(level);
+        }
+        let res = layer.layer(ok()).oneshot(Request::new(())).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        let text = logs.text();
+        assert!(
+            text.contains(&format!(
+                "{shown} towerapi::rejection: request rejected status=401"
+            )),
+            "{text}"
+        );
+    }
 }
