@@ -944,23 +944,36 @@ async fn required_scopes_fail_closed_in_both_stack_orders() {
     };
     let (logs, _guard) = capture_logs();
 
-    // A closure verifier: scopes outside, then inside.
-    let outside = tower::ServiceBuilder::new()
-        .layer(ScopesLayer::new(["items:read"]))
-        .layer(closure())
-        .service(ok());
-    assert_eq!(
-        read(outside.oneshot(basic_req("Bearer anyone")).await.unwrap()).await,
-        internal
-    );
-    let inside = tower::ServiceBuilder::new()
-        .layer(closure())
-        .layer(ScopesLayer::new(["items:read"]))
-        .service(ok());
-    assert_eq!(
-        read(inside.oneshot(basic_req("Bearer anyone")).await.unwrap()).await,
-        internal
-    );
+    // `auth` with `ScopesLayer::new(["items:read"])` outside it (FastAPI's order), then inside it
+    // (a router-wide verifier), labelled for the assertions.
+    macro_rules! both_orders {
+        ($auth:expr) => {
+            [
+                (
+                    "scopes outside",
+                    tower::ServiceBuilder::new()
+                        .layer(ScopesLayer::new(["items:read"]))
+                        .layer($auth)
+                        .service(ok())
+                        .boxed_clone(),
+                ),
+                (
+                    "scopes inside",
+                    tower::ServiceBuilder::new()
+                        .layer($auth)
+                        .layer(ScopesLayer::new(["items:read"]))
+                        .service(ok())
+                        .boxed_clone(),
+                ),
+            ]
+        };
+    }
+
+    // A closure verifier.
+    for (order, svc) in both_orders!(closure()) {
+        let res = svc.oneshot(basic_req("Bearer anyone")).await.unwrap();
+        assert_eq!(read(res).await, internal, "{order}");
+    }
     let text = logs.text();
     assert_eq!(text.matches("towerapi::config").count(), 2, "{text}");
     assert!(text.contains("ERROR"), "{text}");
@@ -974,67 +987,27 @@ async fn required_scopes_fail_closed_in_both_stack_orders() {
     );
 
     // No verifier at all behind a scheme: the same.
-    for svc in [
-        tower::ServiceBuilder::new()
-            .layer(ScopesLayer::new(["items:read"]))
-            .layer(AuthLayer::new(HttpBearer::new()))
-            .service(ok())
-            .boxed_clone(),
-        tower::ServiceBuilder::new()
-            .layer(AuthLayer::new(HttpBearer::new()))
-            .layer(ScopesLayer::new(["items:read"]))
-            .service(ok())
-            .boxed_clone(),
-    ] {
-        assert_eq!(
-            read(svc.oneshot(basic_req("Bearer t")).await.unwrap()).await,
-            internal
-        );
+    for (order, svc) in both_orders!(AuthLayer::new(HttpBearer::new())) {
+        let res = svc.oneshot(basic_req("Bearer t")).await.unwrap();
+        assert_eq!(read(res).await, internal, "{order}");
     }
 
-    // A verifier that reports its scopes: checked, in both orders.
-    for outer in [true, false] {
-        let svc = if outer {
-            tower::ServiceBuilder::new()
-                .layer(ScopesLayer::new(["items:read"]))
-                .layer(scoped())
-                .service(ok())
-                .boxed_clone()
-        } else {
-            tower::ServiceBuilder::new()
-                .layer(scoped())
-                .layer(ScopesLayer::new(["items:read"]))
-                .service(ok())
-                .boxed_clone()
-        };
+    // A verifier that reports its scopes: checked.
+    for (order, svc) in both_orders!(scoped()) {
         let res = svc
             .clone()
             .oneshot(basic_req("Bearer reader"))
             .await
             .unwrap();
-        assert_eq!(read(res).await.2, "ok", "outer: {outer}");
+        assert_eq!(read(res).await.2, "ok", "{order}");
         let res = svc.oneshot(basic_req("Bearer nobody")).await.unwrap();
-        assert_eq!(read(res).await, forbidden(), "outer: {outer}");
+        assert_eq!(read(res).await, forbidden(), "{order}");
     }
 
-    // Anonymous through optional auth holds no scopes: refused, in both orders.
-    for outer in [true, false] {
-        let optional = AuthLayer::new(HttpBearer::new().auto_error(false));
-        let svc = if outer {
-            tower::ServiceBuilder::new()
-                .layer(ScopesLayer::new(["items:read"]))
-                .layer(optional)
-                .service(ok())
-                .boxed_clone()
-        } else {
-            tower::ServiceBuilder::new()
-                .layer(optional)
-                .layer(ScopesLayer::new(["items:read"]))
-                .service(ok())
-                .boxed_clone()
-        };
+    // Anonymous through optional auth holds no scopes: refused.
+    for (order, svc) in both_orders!(AuthLayer::new(HttpBearer::new().auto_error(false))) {
         let res = svc.oneshot(Request::new(())).await.unwrap();
-        assert_eq!(read(res).await, forbidden(), "outer: {outer}");
+        assert_eq!(read(res).await, forbidden(), "{order}");
     }
 
     // The same verifiers on a route without required scopes let the request through.
