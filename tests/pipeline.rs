@@ -319,3 +319,190 @@ async fn route_layer_default_status() {
         (200, br#"{"id":2}"#.as_slice())
     );
 }
+
+// ---- values no SerializeLayer renders (a Reply or a File): a logged 500, never an empty 200 --
+
+/// Captures the events of the servers below (thread-local subscriber: the tests run on a
+/// current-thread runtime, so the server's tasks share the thread).
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    fn capture() -> (Self, tracing::subscriber::DefaultGuard) {
+        let logs = Logs::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        (logs, tracing::subscriber::set_default(subscriber))
+    }
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+const UNRENDERED: &str = "a response was sent unrendered, as 500 Internal Server Error: no \
+     SerializeLayer is on this route to turn the returned value into a body";
+
+/// What both servers below must answer, path by path.
+async fn check_unrendered(server: &Server, logs: &Logs, name: &str) {
+    // A Reply and a File with no SerializeLayer on the route: FastAPI's fault answer, and an
+    // error event naming what was not rendered.
+    let w = send(server.addr, "GET", "/reply", &[]).await;
+    assert_eq!(
+        (w.status, w.stable_headers(), w.body.as_slice()),
+        (
+            500,
+            headers(&[TEXT, ("content-length", "21"), ("x-extra", "kept")]),
+            b"Internal Server Error".as_slice()
+        ),
+        "{name} /reply"
+    );
+    let w = send(server.addr, "GET", "/file", &[]).await;
+    assert_eq!(
+        (w.status, w.stable_headers(), w.body.as_slice()),
+        (
+            500,
+            headers(&[TEXT, ("content-length", "21")]),
+            b"Internal Server Error".as_slice()
+        ),
+        "{name} /file"
+    );
+    let text = logs.text();
+    assert_eq!(text.matches(UNRENDERED).count(), 2, "{name}: {text}");
+    assert!(
+        text.contains(r#"value="serde_json::value::Value""#),
+        "{name}: {text}"
+    );
+    assert!(
+        text.contains(r#"value="towerapi_encode::class::File""#),
+        "{name}: {text}"
+    );
+    // With the layer: a status set on the built response counts, as axum's
+    // `(StatusCode::CREATED, Reply)` sets it, over the route's default 202.
+    let w = send(server.addr, "POST", "/created", &[]).await;
+    assert_eq!(
+        (w.status, w.stable_headers(), w.body.as_slice()),
+        (
+            201,
+            headers(&[JSON, ("content-length", "8")]),
+            br#"{"id":1}"#.as_slice()
+        ),
+        "{name} /created"
+    );
+    // An on_reject hook returning a Reply, rendered outside: the rejection's status and
+    // challenge, the hook's body.
+    let w = send(server.addr, "GET", "/guarded", &[]).await;
+    assert_eq!(
+        (w.status, w.stable_headers(), w.body.as_slice()),
+        (
+            401,
+            headers(&[
+                JSON,
+                ("content-length", "31"),
+                ("www-authenticate", "Bearer")
+            ]),
+            br#"{"problem":"Not authenticated"}"#.as_slice()
+        ),
+        "{name} /guarded"
+    );
+    // Nothing else logged the placeholder.
+    assert_eq!(logs.text().matches(UNRENDERED).count(), 2, "{name}");
+}
+
+fn problem(err: &towerapi::auth::AuthError) -> http::Response<towerapi::Body> {
+    towerapi::encode::Reply::new(serde_json::json!({"problem": err.detail()})).into_http_response()
+}
+
+fn extra_reply() -> towerapi::encode::Reply<serde_json::Value> {
+    towerapi::encode::Reply::new(serde_json::json!({"never": "sent"})).header("x-extra", "kept")
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn axum_unrendered_values_are_a_logged_500() {
+    use axum::routing::{get, post};
+    use towerapi::auth::{AuthLayer, HttpBearer};
+    use towerapi::encode::class::File;
+    use towerapi::prelude::*;
+    let (logs, _guard) = Logs::capture();
+    let app = axum::Router::new()
+        .route("/reply", get(|| async { extra_reply() }))
+        .route("/file", get(|| async { File::new(app::static_file()) }))
+        .route(
+            "/created",
+            post(|| async {
+                (
+                    http::StatusCode::CREATED,
+                    Reply::new(serde_json::json!({"id": 1})),
+                )
+            })
+            .layer(
+                tower::ServiceBuilder::new()
+                    .layer(SerializeLayer::json())
+                    .layer(StatusLayer::default_status(http::StatusCode::ACCEPTED)),
+            ),
+        )
+        .route(
+            "/guarded",
+            get(|| async { "unreachable" }).layer(
+                tower::ServiceBuilder::new()
+                    .layer(SerializeLayer::json())
+                    .layer(AuthLayer::new(HttpBearer::new()).on_reject(problem)),
+            ),
+        );
+    let server = serve_axum(app).await;
+    check_unrendered(&server, &logs, "axum").await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn hyper_unrendered_values_are_a_logged_500() {
+    use common::hyper_routes::{route, Req};
+    use towerapi::auth::{AuthLayer, HttpBearer};
+    use towerapi::encode::class::File;
+    use towerapi::prelude::*;
+    let (logs, _guard) = Logs::capture();
+    let reply = route(tower::layer::util::Identity::new(), |_| {
+        extra_reply().into_http_response()
+    });
+    let file = route(tower::layer::util::Identity::new(), |_| {
+        File::new(app::static_file()).into_http_response()
+    });
+    let created = route(
+        tower::ServiceBuilder::new()
+            .layer(SerializeLayer::json())
+            .layer(StatusLayer::default_status(http::StatusCode::ACCEPTED)),
+        |_| {
+            let mut res = Reply::new(serde_json::json!({"id": 1})).into_http_response();
+            *res.status_mut() = http::StatusCode::CREATED;
+            res
+        },
+    );
+    let guarded = route(
+        tower::ServiceBuilder::new()
+            .layer(SerializeLayer::json())
+            .layer(AuthLayer::new(HttpBearer::new()).on_reject(problem)),
+        |_| http::Response::new(towerapi::Body::from("unreachable")),
+    );
+    let svc = tower::service_fn(move |req: Req| {
+        let route = match req.uri().path() {
+            "/reply" => reply.clone(),
+            "/file" => file.clone(),
+            "/created" => created.clone(),
+            _ => guarded.clone(),
+        };
+        tower::ServiceExt::oneshot(route, req)
+    });
+    let server = serve_hyper(svc).await;
+    check_unrendered(&server, &logs, "hyper").await;
+}

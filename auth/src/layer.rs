@@ -12,7 +12,7 @@ use http::{header, Request, Response, StatusCode};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
-use towerapi_encode::{Body, BoxError, LayerBody};
+use towerapi_encode::{Body, BoxError, LayerBody, Payload, Unrendered};
 
 use crate::scopes::{check_required, Refusal, ScopesUnknown};
 use crate::{AuthError, GrantedScopes, Principal, Scheme};
@@ -436,7 +436,10 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
 
     /// Shapes the rejection's response (problem+json, a redirect to a login page...). The
     /// response keeps the error's status and `WWW-Authenticate` unless the hook sets a status
-    /// other than 200 or a `WWW-Authenticate` of its own.
+    /// other than 200 or a `WWW-Authenticate` of its own. The hook may return a
+    /// [`Reply`](towerapi_encode::Reply) (`Reply::new(problem).into_http_response()`): a
+    /// `SerializeLayer` outside the auth layer renders it, with the error's status unless the
+    /// reply sets one.
     pub fn on_reject<F>(mut self, f: F) -> Self
     where
         F: Fn(&AuthError) -> Response<Body> + Send + Sync + 'static,
@@ -613,7 +616,15 @@ impl<Sch: Scheme, V: Send + Sync + 'static> Shared<Sch, V> {
         let mut res = match &self.on_reject {
             Some(hook) => {
                 let mut res = hook(&error);
-                if res.status() == StatusCode::OK {
+                // A `Reply` still at its placeholder 500 (no status chosen by the hook):
+                // rendered by a SerializeLayer outside, with the error's status.
+                let placeholder = res.extensions().get::<Unrendered>().is_some()
+                    && res.status() == StatusCode::INTERNAL_SERVER_ERROR;
+                if let Some(payload) = res.extensions_mut().get_mut::<Payload>() {
+                    if payload.status().is_none() && placeholder {
+                        payload.set_status(Some(error.status()));
+                    }
+                } else if res.status() == StatusCode::OK {
                     *res.status_mut() = error.status();
                 }
                 if !res.headers().contains_key(header::WWW_AUTHENTICATE) {

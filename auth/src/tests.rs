@@ -258,6 +258,41 @@ async fn on_reject_reshapes_the_body_and_keeps_status_and_challenge() {
     );
 }
 
+#[tokio::test]
+async fn on_reject_may_return_a_reply_that_keeps_the_error_status() {
+    use towerapi_encode::{Payload, Reply};
+    // The hook's `Reply` is rendered by a SerializeLayer outside the auth layer: the payload
+    // carries the error's status, and the challenge is on the response.
+    let layer = AuthLayer::new(HttpBearer::new()).on_reject(|err: &AuthError| {
+        Reply::new(serde_json::json!({"title": err.detail()})).into_http_response()
+    });
+    let res = layer
+        .layer(handler())
+        .oneshot(Request::new(()))
+        .await
+        .unwrap();
+    assert_eq!(
+        res.extensions().get::<Payload>().and_then(Payload::status),
+        Some(StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(res.headers()[header::WWW_AUTHENTICATE], "Bearer");
+    // A reply that chose its status keeps it.
+    let layer = AuthLayer::new(HttpBearer::new()).on_reject(|_: &AuthError| {
+        Reply::new("go away")
+            .status(StatusCode::FORBIDDEN)
+            .into_http_response()
+    });
+    let res = layer
+        .layer(handler())
+        .oneshot(Request::new(()))
+        .await
+        .unwrap();
+    assert_eq!(
+        res.extensions().get::<Payload>().and_then(Payload::status),
+        Some(StatusCode::FORBIDDEN)
+    );
+}
+
 /// What was logged on this thread (every level, no colours) while the guard of
 /// [`capture_logs`] lives.
 #[derive(Clone, Default)]

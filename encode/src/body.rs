@@ -21,6 +21,12 @@ pub struct Body(Kind);
 enum Kind {
     Full(Option<Bytes>),
     Boxed(UnsyncBoxBody<Bytes, BoxError>),
+    /// The `500 Internal Server Error` text of a [`Reply`](crate::Reply) or
+    /// [`File`](crate::class::File) that no `SerializeLayer` took over: logged when it is sent.
+    Unrendered {
+        what: &'static str,
+        bytes: Option<Bytes>,
+    },
 }
 
 impl Body {
@@ -37,6 +43,19 @@ impl Body {
         } else {
             Self(Kind::Full(Some(bytes)))
         }
+    }
+
+    /// The body of the `500` a [`Reply`](crate::Reply) or a [`File`](crate::class::File) is
+    /// until a `SerializeLayer` replaces it: `Internal Server Error`, and an error event
+    /// (target `towerapi::serialize`) naming `what` the first time it is polled, which happens
+    /// only when the response is sent without having been rendered.
+    pub(crate) fn unrendered(what: &'static str) -> Self {
+        Self(Kind::Unrendered {
+            what,
+            bytes: Some(Bytes::from_static(
+                crate::class::INTERNAL_SERVER_ERROR.as_bytes(),
+            )),
+        })
     }
 
     /// Wraps any other body.
@@ -60,6 +79,7 @@ impl fmt::Debug for Body {
         match &self.0 {
             Kind::Full(b) => f.debug_tuple("Body::Full").field(b).finish(),
             Kind::Boxed(_) => f.write_str("Body::Stream"),
+            Kind::Unrendered { what, .. } => f.debug_tuple("Body::Unrendered").field(what).finish(),
         }
     }
 }
@@ -93,6 +113,16 @@ impl http_body::Body for Body {
         match &mut self.0 {
             Kind::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
             Kind::Boxed(body) => Pin::new(body).poll_frame(cx),
+            Kind::Unrendered { what, bytes } => Poll::Ready(bytes.take().map(|b| {
+                tracing::error!(
+                    target: "towerapi::serialize",
+                    value = *what,
+                    "a response was sent unrendered, as 500 Internal Server Error: no \
+                     SerializeLayer is on this route to turn the returned value into a body \
+                     (add SerializeLayer::json(), or another class, to the router or the route)"
+                );
+                Ok(Frame::data(b))
+            })),
         }
     }
 
@@ -100,6 +130,7 @@ impl http_body::Body for Body {
         match &self.0 {
             Kind::Full(bytes) => bytes.is_none(),
             Kind::Boxed(body) => body.is_end_stream(),
+            Kind::Unrendered { bytes, .. } => bytes.is_none(),
         }
     }
 
@@ -107,6 +138,9 @@ impl http_body::Body for Body {
         match &self.0 {
             Kind::Full(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
             Kind::Boxed(body) => body.size_hint(),
+            Kind::Unrendered { bytes, .. } => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
         }
     }
 }

@@ -35,5 +35,5 @@ pub mod transcode;
 pub mod with;
 
 pub use body::{Body, BoxError, LayerBody};
-pub use payload::{Payload, Serialized, StatusFixed};
+pub use payload::{Payload, Serialized, StatusFixed, Unrendered};
 pub use reply::Reply;

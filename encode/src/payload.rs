@@ -263,3 +263,13 @@ pub struct Serialized;
 /// status layer that saw the payload before serialization): an outer status layer keeps it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StatusFixed;
+
+/// Beside a [`Payload`] in a response that [`Reply`](crate::Reply) built and nothing has
+/// rendered yet. Until a `SerializeLayer` writes the payload, such a response is a
+/// `500 Internal Server Error` (`text/plain; charset=utf-8`) that logs, when it is sent, that no
+/// layer rendered it; the serializing layer replaces its status, content-type and body.
+///
+/// A status other than 500 found on such a response was set after `Reply` built it (axum's
+/// `(StatusCode, Reply)`) and counts as the reply's explicit status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Unrendered;

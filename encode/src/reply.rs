@@ -1,19 +1,26 @@
 //! [`Reply`]: a typed value on its way to becoming a response.
 
-use http::header::{HeaderName, HeaderValue};
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 
 use crate::body::Body;
-use crate::payload::Payload;
+use crate::payload::{Payload, Unrendered};
 
 /// A handler's typed return value: FastAPI's "return a dict, a model, a list".
 ///
-/// `Reply` does not serialize anything. It becomes an `http::Response` with an empty body whose
-/// extensions carry a [`Payload`]; `SerializeLayer` (towerapi-layers) writes the bytes with the
-/// route's response class, after any response-model layer has checked the value. `status` and
-/// `header` are FastAPI's `response: Response` parameter: an explicit status (which beats the
-/// route's default) and extra headers.
+/// `Reply` does not serialize anything. It becomes an `http::Response` whose extensions carry a
+/// [`Payload`]; `SerializeLayer` (towerapi-layers) writes the bytes with the route's response
+/// class, after any response-model layer has checked the value. `status` and `header` are
+/// FastAPI's `response: Response` parameter: an explicit status (which beats the route's
+/// default) and extra headers.
+///
+/// Until a `SerializeLayer` renders it, the response is a `500 Internal Server Error`
+/// (`text/plain; charset=utf-8`, FastAPI's fault text), never an empty `200`: a route without
+/// the layer answers 500 and logs, when the response is sent, an error (target
+/// `towerapi::serialize`) that says the layer is missing. A status set on the response
+/// afterwards (axum's `(StatusCode::CREATED, Reply::new(item))`) counts as the explicit one,
+/// like [`status`](Self::status).
 ///
 /// # Example
 /// ```
@@ -24,7 +31,8 @@ use crate::payload::Payload;
 ///     .status(StatusCode::ACCEPTED)
 ///     .header("x-oracle-extra", "dynamic")
 ///     .into_http_response();
-/// assert_eq!(res.status(), StatusCode::ACCEPTED);
+/// // Not rendered yet: a 500 until a SerializeLayer writes the payload.
+/// assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
 /// assert_eq!(res.headers()["x-oracle-extra"], "dynamic");
 /// assert_eq!(res.extensions().get::<Payload>().and_then(Payload::status), Some(StatusCode::ACCEPTED));
 /// ```
@@ -93,12 +101,22 @@ where
             tracing::error!(target: "towerapi::encode", reason = why, "Reply::header was given {why}");
             return crate::class::internal_server_error();
         }
-        let mut res = http::Response::new(Body::empty());
-        *res.status_mut() = self.status.unwrap_or(StatusCode::OK);
-        *res.headers_mut() = self.headers;
+        let mut res = http::Response::new(Body::unrendered(std::any::type_name::<T>()));
+        *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+        let mut headers = self.headers;
+        if !headers.contains_key(CONTENT_TYPE) {
+            headers.insert(CONTENT_TYPE, crate::class::text::TEXT_PLAIN);
+        }
+        headers.insert(
+            CONTENT_LENGTH,
+            HeaderValue::from(crate::class::INTERNAL_SERVER_ERROR.len()),
+        );
+        *res.headers_mut() = headers;
         let mut payload = Payload::new(self.value);
         payload.set_status(self.status);
-        res.extensions_mut().insert(payload);
+        let extensions = res.extensions_mut();
+        extensions.insert(payload);
+        extensions.insert(Unrendered);
         res
     }
 }

@@ -5,14 +5,17 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
 use bytes::Bytes;
-use http::{Method, Request, Response};
+use http::{header, HeaderValue, Method, Request, Response, StatusCode};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 use towerapi_encode::class::{
     internal_server_error, File, FileRequest, Json, PydanticJson, ResponseClass,
 };
-use towerapi_encode::{Body, BoxError, LayerBody, Payload, Serialized, StatusFixed};
+use towerapi_encode::{Body, BoxError, LayerBody, Payload, Serialized, StatusFixed, Unrendered};
+
+/// The content-type of [`Reply`](towerapi_encode::Reply)'s unrendered placeholder.
+const TEXT_PLAIN: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
 
 use crate::rules;
 
@@ -21,8 +24,13 @@ use crate::rules;
 /// - On the router, it is the app's default class (FastAPI's `default_response_class`); on a
 ///   route (`route_layer`, `MethodRouter::layer`) it overrides it: the inner layer serializes
 ///   first and the outer one then sees no payload.
-/// - The status is the reply's explicit one, else the route's default (a [`StatusLayer`]
-///   closer to the handler), else the class's; the body rules of [`StatusLayer`] apply.
+/// - The status is the reply's explicit one ([`Reply::status`], or a status set on the response
+///   after the reply became one, as axum's `(StatusCode::CREATED, Reply::new(item))` does),
+///   else the route's default (a [`StatusLayer`] closer to the handler), else the class's; the
+///   body rules of [`StatusLayer`] apply.
+/// - A `Reply` or a `File` that reaches the client without passing a `SerializeLayer` is a
+///   `500 Internal Server Error` that logs (target `towerapi::serialize`) that the layer is
+///   missing, never an empty `200`.
 /// - A value that cannot be written (a map with non-string keys, NaN for [`Json`], a non-string
 ///   for a text class) gives `500`, `text/plain; charset=utf-8`, `Internal Server Error`, and an
 ///   error event (target `towerapi::serialize`) with the reason, never in the body.
@@ -31,6 +39,7 @@ use crate::rules;
 /// - Any other response passes through untouched.
 ///
 /// [`StatusLayer`]: crate::StatusLayer
+/// [`Reply::status`]: towerapi_encode::Reply::status
 ///
 /// # Example
 /// ```
@@ -233,7 +242,18 @@ fn render<B, C: ResponseClass>(
     class: &C,
     head: bool,
 ) -> Response<LayerBody<B>> {
-    let (mut parts, _empty) = res.into_parts();
+    let (mut parts, _placeholder) = res.into_parts();
+    // Reply's placeholder: its 500 and text content-type go; any other status was set on the
+    // response after Reply built it (axum's `(StatusCode, Reply)`) and is the explicit one.
+    let mut set_after = None;
+    if parts.extensions.remove::<Unrendered>().is_some() {
+        if parts.status != StatusCode::INTERNAL_SERVER_ERROR {
+            set_after = Some(parts.status);
+        }
+        if parts.headers.get(header::CONTENT_TYPE) == Some(&TEXT_PLAIN) {
+            parts.headers.remove(header::CONTENT_TYPE);
+        }
+    }
     let rendered = match class.render(payload) {
         Ok(rendered) => rendered,
         Err(error) => {
@@ -248,7 +268,7 @@ fn render<B, C: ResponseClass>(
             return internal_server_error().map(LayerBody::own);
         }
     };
-    let (status, status_fixed) = match (payload.status(), payload.route_status()) {
+    let (status, status_fixed) = match (payload.status().or(set_after), payload.route_status()) {
         (Some(s), _) | (None, Some(s)) => (s, true),
         (None, None) => (rendered.status, false),
     };

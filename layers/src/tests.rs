@@ -703,3 +703,156 @@ async fn no_tasks_no_work() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(body, "x");
 }
+
+// ---- a value no SerializeLayer renders ------------------------------------------------------
+
+const PLACEHOLDER_LOG: &str = "a response was sent unrendered, as 500 Internal Server Error: no \
+     SerializeLayer is on this route";
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_reply_without_serialize_layer_is_a_logged_500_not_an_empty_200() {
+    let (logs, _guard) = Logs::capture();
+    // The layers that look at payloads but do not render them leave it a 500.
+    let svc = ServiceBuilder::new()
+        .layer(StatusLayer::default_status(StatusCode::CREATED))
+        .service(handler(|| {
+            Reply::new(Point {
+                x: 1,
+                y: 2,
+                label: None,
+            })
+            .status(StatusCode::ACCEPTED)
+            .header("x-extra", "kept")
+            .into_http_response()
+        }));
+    let res = svc.oneshot(get()).await.unwrap();
+    // Building the response logs nothing; sending its body does.
+    assert_eq!(logs.text(), "");
+    let (status, headers, body) = parts(res).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        header_list(&headers),
+        hv(&[
+            ("content-length", "21"),
+            ("content-type", "text/plain; charset=utf-8"),
+            ("x-extra", "kept"),
+        ])
+    );
+    assert_eq!(body, "Internal Server Error");
+    let text = logs.text();
+    assert_eq!(
+        text.matches("ERROR towerapi::serialize").count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains(PLACEHOLDER_LOG), "{text}");
+    assert!(
+        text.contains("value=\"towerapi_layers::tests::Point\""),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_file_without_serialize_layer_is_a_logged_500() {
+    let (logs, _guard) = Logs::capture();
+    let path = std::env::temp_dir().join("towerapi-unrendered-file.txt");
+    std::fs::write(&path, "never sent").unwrap();
+    let svc = handler(move || File::new(&path).into_http_response());
+    let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        header_list(&headers),
+        hv(&[
+            ("content-length", "21"),
+            ("content-type", "text/plain; charset=utf-8"),
+        ])
+    );
+    assert_eq!(body, "Internal Server Error");
+    let text = logs.text();
+    assert!(text.contains(PLACEHOLDER_LOG), "{text}");
+    assert!(
+        text.contains("value=\"towerapi_encode::class::File\""),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_rendered_reply_logs_nothing_and_keeps_no_placeholder_header() {
+    let (logs, _guard) = Logs::capture();
+    // A redirect sends no content-type: the placeholder's must not survive.
+    let svc = SerializeLayer::new(Redirect)
+        .layer(handler(|| Reply::new("/elsewhere").into_http_response()));
+    let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
+    assert_eq!(status, StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(
+        header_list(&headers),
+        hv(&[("content-length", "0"), ("location", "/elsewhere")])
+    );
+    assert_eq!(body, "");
+    // A content-type the handler chose is still replaced by the class's, as before.
+    let svc = SerializeLayer::json().layer(handler(|| {
+        Reply::new(1)
+            .header("content-type", "text/plain; charset=utf-8")
+            .into_http_response()
+    }));
+    let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        header_list(&headers),
+        hv(&[
+            ("content-length", "1"),
+            ("content-type", "application/json")
+        ])
+    );
+    assert_eq!(body, "1");
+    assert_eq!(logs.text(), "");
+}
+
+#[tokio::test]
+async fn a_status_set_on_the_reply_response_is_explicit() {
+    // axum's `(StatusCode::CREATED, Reply)` sets the status on the built response.
+    fn set_after(status: StatusCode) -> Response<Body> {
+        let mut res = Reply::new(serde_json::json!({"id": 1})).into_http_response();
+        *res.status_mut() = status;
+        res
+    }
+    // It beats the route's default, as `Reply::status` does...
+    let svc = ServiceBuilder::new()
+        .layer(SerializeLayer::json())
+        .layer(StatusLayer::default_status(StatusCode::ACCEPTED))
+        .service(handler(|| set_after(StatusCode::CREATED)));
+    let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        header_list(&headers),
+        hv(&[
+            ("content-length", "8"),
+            ("content-type", "application/json")
+        ])
+    );
+    assert_eq!(body, r#"{"id":1}"#);
+    // ...and an outer status layer keeps it; the body rules follow it.
+    let svc = ServiceBuilder::new()
+        .layer(StatusLayer::default_status(StatusCode::ACCEPTED))
+        .layer(SerializeLayer::json())
+        .service(handler(|| set_after(StatusCode::NO_CONTENT)));
+    let (status, headers, body) = parts(svc.oneshot(get()).await.unwrap()).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        header_list(&headers),
+        hv(&[("content-type", "application/json")])
+    );
+    assert_eq!(body, "");
+    // `Reply::status` still wins over one set afterwards.
+    let svc = SerializeLayer::json().layer(handler(|| {
+        let mut res = Reply::new(1)
+            .status(StatusCode::ACCEPTED)
+            .into_http_response();
+        *res.status_mut() = StatusCode::CREATED;
+        res
+    }));
+    assert_eq!(
+        svc.oneshot(get()).await.unwrap().status(),
+        StatusCode::ACCEPTED
+    );
+}

@@ -140,10 +140,12 @@ impl File {
         self
     }
 
-    /// A response that a `SerializeLayer` serves with the request's headers; it stays a 500
-    /// if no such layer is on the route.
+    /// A response that a `SerializeLayer` serves with the request's headers. Without such a
+    /// layer on the route it stays a `500 Internal Server Error`, and an error event (target
+    /// `towerapi::serialize`) says the layer is missing when the response is sent.
     pub fn into_http_response(self) -> http::Response<Body> {
         let mut res = internal_server_error();
+        *res.body_mut() = Body::unrendered("towerapi_encode::class::File");
         res.extensions_mut().insert(self);
         res
     }

@@ -31,7 +31,7 @@ pub(crate) mod json;
 pub(crate) mod pydantic_json;
 mod redirect;
 mod stream;
-mod text;
+pub(crate) mod text;
 
 #[cfg(feature = "fast-json")]
 #[doc(inline)]
