@@ -147,7 +147,14 @@ fn app(keys: &Keys) -> Router {
             "/jwt",
             get(json).layer(from_fn_with_state(hs256.clone(), jwt)),
         )
-        .route("/rs256", get(json).layer(from_fn_with_state(rs256, jwt)))
+        .route(
+            "/rs256",
+            get(json).layer(from_fn_with_state(rs256.clone(), jwt)),
+        )
+        .route(
+            "/rs256-cached",
+            get(json).layer(from_fn_with_state(rs256, jwt)),
+        )
         .route("/model", get(model))
         .route("/model-from", get(model))
         .route("/full", get(model).layer(from_fn_with_state(hs256, jwt)))

@@ -16,7 +16,7 @@ use http::request::Parts;
 use jsonwebtoken::Algorithm;
 use shared::{Keys, User, UserOut};
 use tower::ServiceBuilder;
-use towerapi::auth::jwt::JwtVerifier;
+use towerapi::auth::jwt::{JwtVerifier, TokenCache};
 use towerapi::auth::{
     constant_time_eq, ApiKey, ApiKeyHeader, AuthError, AuthLayer, HttpAuthorizationCredentials,
     HttpBasic, HttpBasicCredentials, HttpBearer, OAuth2PasswordBearer, ScopesLayer,
@@ -65,6 +65,11 @@ fn app(keys: &Keys) -> Router {
     let rs256 = AuthLayer::new(OAuth2PasswordBearer::new("token")).jwt(
         JwtVerifier::<serde_json::Value>::new().key(keys.rs256_public.clone(), [Algorithm::RS256]),
     );
+    let rs256_cached = AuthLayer::new(OAuth2PasswordBearer::new("token")).jwt(
+        JwtVerifier::<serde_json::Value>::new()
+            .key(keys.rs256_public.clone(), [Algorithm::RS256])
+            .cache(TokenCache::new()),
+    );
     let scoped = |auth| {
         ServiceBuilder::new()
             .layer(ScopesLayer::new([shared::SCOPE]))
@@ -93,6 +98,7 @@ fn app(keys: &Keys) -> Router {
         )
         .route("/jwt", get(json).layer(scoped(hs256.clone())))
         .route("/rs256", get(json).layer(scoped(rs256)))
+        .route("/rs256-cached", get(json).layer(scoped(rs256_cached)))
         .route(
             "/model",
             get(json).layer(ResponseModelLayer::<UserOut>::new()),

@@ -18,7 +18,7 @@ use common::send;
 /// The `route PATH HEADER` lines an example prints after its address.
 fn routes(rx: &Receiver<String>) -> Vec<(String, Option<(String, String)>)> {
     let mut out = Vec::new();
-    while out.len() < 10 {
+    while out.len() < 11 {
         let line = rx
             .recv_timeout(Duration::from_secs(10))
             .expect("the example prints its routes");
@@ -50,6 +50,7 @@ async fn both_load_examples_answer_the_same_bytes() {
             "/apikey",
             "/jwt",
             "/rs256",
+            "/rs256-cached",
             "/model",
             "/model-from",
             "/full"

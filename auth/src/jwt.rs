@@ -47,8 +47,10 @@ use serde::Serialize;
 
 use crate::{AuthError, BearerToken, SecurityScopes, Verify};
 
+mod cache;
 #[cfg(feature = "jwks")]
 mod remote;
+pub use cache::TokenCache;
 #[cfg(feature = "jwks")]
 pub use remote::{Fetch, FetchError, FetchErrorKind, HttpFetch, RemoteJwks, RemoteJwksBuilder};
 
@@ -315,6 +317,8 @@ fn strip_application(typ: &str) -> &str {
 /// Verifies JWTs (see the [module](self)). Cheap to clone.
 pub struct JwtVerifier<C = serde_json::Value> {
     config: Arc<Config>,
+    /// Verified tokens, when [`cache`](Self::cache) is configured; shared by the clones.
+    cache: Option<Arc<cache::Store<Claims<C>>>>,
     _claims: PhantomData<fn() -> C>,
 }
 
@@ -322,6 +326,7 @@ impl<C> Clone for JwtVerifier<C> {
     fn clone(&self) -> Self {
         Self {
             config: self.config.clone(),
+            cache: self.cache.clone(),
             _claims: PhantomData,
         }
     }
@@ -338,7 +343,8 @@ impl<C> fmt::Debug for JwtVerifier<C> {
             .field("issuer", &self.config.issuer)
             .field("audience", &self.config.audience)
             .field("scopes_claim", &self.config.scopes_claim)
-            .field("typ", &self.config.typ);
+            .field("typ", &self.config.typ)
+            .field("cache", &self.cache.as_ref().map(|c| c.config()));
         #[cfg(feature = "jwks")]
         d.field("remote", &self.config.remote);
         d.finish_non_exhaustive()
@@ -365,6 +371,7 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
                 max_len: 8 * 1024,
                 typ: None,
             }),
+            cache: None,
             _claims: PhantomData,
         }
     }
@@ -382,7 +389,27 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
             .iter()
             .map(|alg| (*alg, c.validation(*alg)))
             .collect();
+        // What was verified under the old configuration is not known to hold under the new one.
+        self.cache = self
+            .cache
+            .map(|old| Arc::new(cache::Store::new(old.config())));
         self
+    }
+
+    /// Remembers verified tokens (see [`TokenCache`]): a token seen again within its life skips
+    /// the signature check, so an identity provider's RS256 tokens cost a hash lookup, not an RSA
+    /// verification, from their second use. Off by default. Used by the verifier's [`Verify`]
+    /// implementation, i.e. behind an [`AuthLayer`](crate::AuthLayer); [`verify`](Self::verify)
+    /// itself always checks.
+    #[must_use]
+    pub fn cache(mut self, cache: TokenCache) -> Self {
+        self.cache = Some(Arc::new(cache::Store::new(cache)));
+        self
+    }
+
+    /// The cache's configuration, when one is set.
+    pub fn cache_config(&self) -> Option<TokenCache> {
+        self.cache.as_ref().map(|c| c.config())
     }
 
     /// A key for tokens without a `kid`, for these algorithms (which join the allow-list).
@@ -554,8 +581,18 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
     /// A [`JwtError`] saying why the token is refused.
     #[cfg(feature = "jwks")]
     pub async fn verify_fresh(&self, token: &str) -> Result<Claims<C>, JwtError> {
+        self.verify_fresh_versioned(token).await.map(|(c, _)| c)
+    }
+
+    /// `verify_fresh`, and the version of the remote key set that verified the token (0 without
+    /// one), for the cache.
+    #[cfg(feature = "jwks")]
+    async fn verify_fresh_versioned(&self, token: &str) -> Result<(Claims<C>, u64), JwtError> {
         let Some(remote) = &self.config.remote else {
-            return self.verify_in(token, None).map_err(|(error, _)| error);
+            return self
+                .verify_in(token, None)
+                .map(|c| (c, 0))
+                .map_err(|(error, _)| error);
         };
         let snapshot = remote.snapshot();
         match self.verify_in(token, Some(&snapshot)) {
@@ -565,10 +602,32 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
             {
                 let snapshot = remote.snapshot();
                 self.verify_in(token, Some(&snapshot))
+                    .map(|c| (c, snapshot.version))
                     .map_err(|(error, _)| error)
             }
-            outcome => outcome.map_err(|(error, _)| error),
+            outcome => outcome
+                .map(|c| (c, snapshot.version))
+                .map_err(|(error, _)| error),
         }
+    }
+
+    /// Puts a verified token into the cache, when there is one.
+    fn remember(&self, token: &str, claims: &Claims<C>, now: u64, keys_version: u64)
+    where
+        C: Clone,
+    {
+        if let Some(cache) = &self.cache {
+            cache.insert(token, claims.clone(), claims.exp, now, keys_version);
+        }
+    }
+
+    /// The version of the remote key set in use now (0 without one).
+    fn keys_version(&self) -> u64 {
+        #[cfg(feature = "jwks")]
+        if let Some(remote) = &self.config.remote {
+            return remote.snapshot().version;
+        }
+        0
     }
 
     /// The work of `verify`; the flag says the token names a `kid` that no key set knows.
@@ -747,6 +806,13 @@ impl<C: DeserializeOwned> Default for JwtVerifier<C> {
     }
 }
 
+/// Seconds since the Unix epoch (0 before it).
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 /// `Bearer`, or `Bearer scope="..."` with the scopes the request requires so far: the challenge
 /// FastAPI's tutorial sends with `Could not validate credentials`.
 pub fn bearer_challenge(parts: &Parts) -> String {
@@ -776,10 +842,30 @@ where
             AuthError::unauthorized("Could not validate credentials")
                 .with_challenge(bearer_challenge(parts))
         };
+        let now = unix_now();
+        let hit = self
+            .cache
+            .as_ref()
+            .and_then(|cache| cache.get(&token.0, now, self.keys_version()));
         #[cfg(feature = "jwks")]
-        return async move { self.verify_fresh(&token.0).await.map_err(refuse) };
+        return async move {
+            if let Some(claims) = hit {
+                return Ok(claims);
+            }
+            let (claims, version) = self
+                .verify_fresh_versioned(&token.0)
+                .await
+                .map_err(refuse)?;
+            self.remember(&token.0, &claims, now, version);
+            Ok(claims)
+        };
         #[cfg(not(feature = "jwks"))]
-        std::future::ready(JwtVerifier::verify(self, &token.0).map_err(refuse))
+        std::future::ready(match hit {
+            Some(claims) => Ok(claims),
+            None => JwtVerifier::verify(self, &token.0)
+                .inspect(|claims| self.remember(&token.0, claims, now, 0))
+                .map_err(refuse),
+        })
     }
 }
 
@@ -1560,6 +1646,72 @@ mod tests {
             v.verify(&token).unwrap_err().kind(),
             JwtErrorKind::UnknownKey
         );
+    }
+
+    fn layer_verify(v: &JwtVerifier, token: &str) -> Result<Claims, AuthError> {
+        let (parts, ()) = http::Request::new(()).into_parts();
+        let fut =
+            <JwtVerifier as Verify<BearerToken>>::verify(v, BearerToken(token.to_owned()), &parts);
+        now_or_never(fut)
+    }
+
+    /// The verifier's future never waits without a remote key set.
+    fn now_or_never<F: Future>(fut: F) -> F::Output {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match std::pin::pin!(fut).poll(&mut cx) {
+            std::task::Poll::Ready(out) => out,
+            std::task::Poll::Pending => unreachable!("no remote key set: nothing to wait for"),
+        }
+    }
+
+    #[test]
+    fn the_token_cache_remembers_successes_only_and_resets_on_reconfiguration() {
+        let v = JwtVerifier::<serde_json::Value>::hs256(SECRET).cache(TokenCache::new());
+        let store = v.cache.clone().unwrap();
+        let good = hs(json!({"sub": "alice", "scopes": ["items:read"], "exp": FUTURE}));
+        let claims = layer_verify(&v, &good).unwrap();
+        assert_eq!(claims.sub.as_deref(), Some("alice"));
+        assert_eq!(store.len(), 1);
+        // The next use is served from memory: the same claims.
+        assert_eq!(layer_verify(&v, &good).unwrap(), claims);
+        // Failures are never kept: a tampered signature, an expired token.
+        let mut tampered = good.clone();
+        tampered.pop();
+        tampered.push(if good.ends_with('A') { 'B' } else { 'A' });
+        let expired = hs(json!({"sub": "alice", "exp": 1}));
+        for bad in [&tampered, &expired] {
+            assert_eq!(
+                layer_verify(&v, bad).unwrap_err().detail(),
+                "Could not validate credentials"
+            );
+        }
+        assert_eq!(store.len(), 1);
+        // What the cache holds is what the layer answers, without a signature check (shown with
+        // an entry no key could verify).
+        store.insert("not-a-jwt", claims.clone(), None, unix_now(), 0);
+        assert_eq!(layer_verify(&v, "not-a-jwt").unwrap(), claims);
+        // `verify` itself always checks.
+        assert_eq!(
+            v.verify("not-a-jwt").unwrap_err().kind(),
+            JwtErrorKind::Malformed
+        );
+        // A reconfigured clone starts empty; the original keeps its entries.
+        let stricter = v.clone().audience(["api"]);
+        assert_eq!(stricter.cache_config(), Some(TokenCache::new()));
+        assert_eq!(
+            layer_verify(&stricter, "not-a-jwt").unwrap_err().detail(),
+            "Could not validate credentials"
+        );
+        assert_eq!(
+            layer_verify(&stricter, &good).unwrap_err().detail(),
+            "Could not validate credentials",
+            "the audience is now required"
+        );
+        assert_eq!(layer_verify(&v, "not-a-jwt").unwrap(), claims);
+        // Off unless configured.
+        let plain = JwtVerifier::<serde_json::Value>::hs256(SECRET);
+        assert_eq!(plain.cache_config(), None);
+        assert!(layer_verify(&plain, &good).is_ok());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //!
 //! After `listening on http://ADDR`, each example prints one line per route,
 //! `route PATH HEADER-NAME: VALUE` (or `route PATH -` for none): the header a client sends to
-//! get a 200 there. `scripts/load` and `tests/load_examples.rs` read them.
+//! get a 200 there; then `ready`. `scripts/load` and `tests/load_examples.rs` read them.
 
 // Shared by two examples and a test, each using part of it.
 #![allow(unreachable_pub)]
@@ -187,6 +187,8 @@ impl Keys {
             ("/apikey", Some(("x-api-key", API_KEY.to_owned()))),
             ("/jwt", Some(("authorization", hs.clone()))),
             ("/rs256", Some(("authorization", rs.clone()))),
+            // towerapi's verified-token cache; bare axum has none and verifies each time.
+            ("/rs256-cached", Some(("authorization", rs))),
             ("/model", None),
             ("/model-from", None),
             ("/full", Some(("authorization", hs))),
@@ -204,6 +206,7 @@ impl Keys {
                 None => writeln!(out, "route {path} -"),
             };
         }
+        let _ = writeln!(out, "ready");
         let _ = out.flush();
     }
 }

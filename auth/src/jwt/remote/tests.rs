@@ -490,3 +490,34 @@ async fn the_http_client_reads_at_most_one_mebibyte_and_wants_a_200() {
         .unwrap_err();
     assert_eq!(err.kind(), FetchErrorKind::Connect);
 }
+
+#[tokio::test]
+async fn the_token_cache_drops_a_token_whose_key_left_the_set() {
+    use crate::jwt::TokenCache;
+    use crate::{BearerToken, Verify};
+    let mock = Mock::default();
+    mock.keys(&["old"]);
+    let v = verifier(builder(&mock).min_refetch_interval(Duration::from_millis(1)))
+        .await
+        .cache(TokenCache::new());
+    let (parts, ()) = http::Request::new(()).into_parts();
+    let layer = |token: &str| {
+        <JwtVerifier as Verify<BearerToken>>::verify(&v, BearerToken(token.to_owned()), &parts)
+    };
+    let (old, new) = (signed("old"), signed("new"));
+    assert_eq!(layer(&old).await.unwrap().kid.as_deref(), Some("old"));
+    // Served from memory while the set is unchanged: no fetch.
+    let calls = mock.calls();
+    assert_eq!(layer(&old).await.unwrap().kid.as_deref(), Some("old"));
+    assert_eq!(mock.calls(), calls);
+    // The provider rotates; a token of the new key makes the verifier refetch.
+    mock.keys(&["new"]);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_eq!(layer(&new).await.unwrap().kid.as_deref(), Some("new"));
+    // The old token is checked again against the new set, and refused.
+    assert_eq!(
+        layer(&old).await.unwrap_err().detail(),
+        "Could not validate credentials"
+    );
+    assert_eq!(v.verify(&old).unwrap_err().kind(), JwtErrorKind::UnknownKey);
+}
