@@ -763,7 +763,9 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
                 None => list(v).ok_or_else(|| bad("scp"))?,
             },
         };
-        let custom = C::deserialize(&value)
+        // By value: the claims' strings move into `C` (no deep copy of the tree for the default
+        // `serde_json::Value`).
+        let custom = C::deserialize(value)
             .map_err(|e| JwtError::new(JwtErrorKind::Claims, e.to_string()))?;
         Ok(Claims {
             sub,
@@ -806,6 +808,13 @@ impl<C: DeserializeOwned> Default for JwtVerifier<C> {
     }
 }
 
+/// FastAPI's answer to a token that does not verify; why goes to the log at DEBUG.
+fn refuse(error: &JwtError, parts: &Parts) -> AuthError {
+    tracing::debug!(target: "towerapi::auth", kind = ?error.kind(), "token refused");
+    AuthError::unauthorized("Could not validate credentials")
+        .with_challenge(bearer_challenge(parts))
+}
+
 /// Seconds since the Unix epoch (0 before it).
 fn unix_now() -> u64 {
     SystemTime::now()
@@ -832,16 +841,36 @@ where
         Some(principal.scopes.clone())
     }
 
+    fn verify_now(
+        &self,
+        token: BearerToken,
+        parts: &Parts,
+    ) -> Result<Result<Claims<C>, AuthError>, BearerToken> {
+        let now = unix_now();
+        let keys_version = self.keys_version();
+        if let Some(claims) = self
+            .cache
+            .as_ref()
+            .and_then(|cache| cache.get(&token.0, now, keys_version))
+        {
+            return Ok(Ok(claims));
+        }
+        // A remote key set may need a refetch for an unknown `kid`: that waits.
+        #[cfg(feature = "jwks")]
+        if self.config.remote.is_some() {
+            return Err(token);
+        }
+        Ok(JwtVerifier::verify(self, &token.0)
+            .inspect(|claims| self.remember(&token.0, claims, now, keys_version))
+            .map_err(|error| refuse(&error, parts)))
+    }
+
     fn verify<'a>(
         &'a self,
         token: BearerToken,
         parts: &'a Parts,
     ) -> impl Future<Output = Result<Claims<C>, AuthError>> + Send + 'a {
-        let refuse = move |error: JwtError| {
-            tracing::debug!(target: "towerapi::auth", kind = ?error.kind(), "token refused");
-            AuthError::unauthorized("Could not validate credentials")
-                .with_challenge(bearer_challenge(parts))
-        };
+        let refuse = move |error: JwtError| refuse(&error, parts);
         let now = unix_now();
         let hit = self
             .cache
@@ -877,6 +906,23 @@ where
 
     fn granted_scopes(principal: &Claims<C>) -> Option<Vec<String>> {
         Some(principal.scopes.clone())
+    }
+
+    fn verify_now(
+        &self,
+        credentials: crate::HttpAuthorizationCredentials,
+        parts: &Parts,
+    ) -> Result<Result<Claims<C>, AuthError>, crate::HttpAuthorizationCredentials> {
+        let crate::HttpAuthorizationCredentials {
+            scheme,
+            credentials,
+        } = credentials;
+        <Self as Verify<BearerToken>>::verify_now(self, BearerToken(credentials), parts).map_err(
+            |BearerToken(credentials)| crate::HttpAuthorizationCredentials {
+                scheme,
+                credentials,
+            },
+        )
     }
 
     fn verify<'a>(

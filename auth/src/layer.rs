@@ -41,6 +41,22 @@ pub trait Verify<C>: Clone + Send + Sync + 'static {
         parts: &'a Parts,
     ) -> impl Future<Output = Result<Self::Principal, AuthError>> + Send + 'a;
 
+    /// Verifies at once, when this verifier can answer without waiting (a JWT checked with keys
+    /// in memory, a token from the verified-token cache): the layer then calls the inner service
+    /// directly, with no boxed future. `Err` gives the credentials back when the answer needs
+    /// to wait, and the layer calls [`verify`](Self::verify). Default: always `Err`.
+    ///
+    /// # Errors
+    /// The credentials, unused, when the verification must wait.
+    #[allow(clippy::type_complexity)]
+    fn verify_now(
+        &self,
+        credentials: C,
+        _parts: &Parts,
+    ) -> Result<Result<Self::Principal, AuthError>, C> {
+        Err(credentials)
+    }
+
     /// A last check, after the layer checked the granted scopes against the required ones
     /// (FastAPI's `get_current_active_user` after `get_current_user`). Default: none.
     ///
@@ -602,6 +618,30 @@ impl<Sch: Scheme, V: Send + Sync + 'static> Shared<Sch, V> {
         }
     }
 
+    /// After a successful verification: records the granted scopes, checks the scopes required
+    /// so far (layers outside this one; the ones inside check themselves), runs the last check,
+    /// and stores the principal. `Err` is the answer to send instead.
+    fn admit(&self, principal: V::Principal, parts: &mut Parts) -> Result<(), Response<Body>>
+    where
+        V: Verify<Sch::Credentials>,
+    {
+        match V::granted_scopes(&principal) {
+            Some(granted) => {
+                parts.extensions.insert(GrantedScopes(granted));
+                parts.extensions.remove::<ScopesUnknown>();
+            }
+            None => self.scopes_unknown(&mut parts.extensions),
+        }
+        if let Err(refusal) = check_required(parts) {
+            return Err(self.refuse(refusal));
+        }
+        if let Err(error) = self.verify.authorize(&principal, parts) {
+            return Err(self.reject(error));
+        }
+        V::store(principal, &mut parts.extensions);
+        Ok(())
+    }
+
     /// The answer to a failed scope check: FastAPI's 403, or a 500 for a route whose scopes
     /// nothing can check.
     fn refuse(&self, refusal: Refusal) -> Response<Body> {
@@ -687,8 +727,25 @@ where
             }
             return ResponseFuture::inner(self.inner.call(Request::from_parts(parts, body)));
         }
+        // A verifier that can answer at once (keys in memory, a cached token): no box, no clone
+        // of the inner service.
+        let credentials = match shared.verify.verify_now(credentials, &parts) {
+            Ok(outcome) => {
+                let admitted = match outcome {
+                    Ok(principal) => shared.admit(principal, &mut parts),
+                    Err(error) => Err(shared.reject(error)),
+                };
+                return match admitted {
+                    Ok(()) => {
+                        ResponseFuture::inner(self.inner.call(Request::from_parts(parts, body)))
+                    }
+                    Err(response) => ResponseFuture::reject(response),
+                };
+            }
+            Err(credentials) => credentials,
+        };
         // The verifier may borrow the request head: one async block owns both. A box on this
-        // path only (a verifier does I/O or crypto; the plain schemes never get here).
+        // path only (a verifier that waits does I/O; the plain schemes never get here).
         let shared = self.shared.clone();
         let verifying: Verifying = Box::pin(async move {
             let mut parts = parts;
@@ -696,23 +753,7 @@ where
                 Ok(principal) => principal,
                 Err(error) => return Err(shared.reject(error)),
             };
-            match V::granted_scopes(&principal) {
-                Some(granted) => {
-                    parts.extensions.insert(GrantedScopes(granted));
-                    parts.extensions.remove::<ScopesUnknown>();
-                }
-                None => shared.scopes_unknown(&mut parts.extensions),
-            }
-            // The scopes required so far (layers outside this one) are checked now; the ones
-            // inside check themselves.
-            if let Err(refusal) = check_required(&parts) {
-                return Err(shared.refuse(refusal));
-            }
-            if let Err(error) = shared.verify.authorize(&principal, &parts) {
-                return Err(shared.reject(error));
-            }
-            V::store(principal, &mut parts.extensions);
-            Ok(parts)
+            shared.admit(principal, &mut parts).map(|()| parts)
         });
         // The ready service goes into the future; a fresh clone stays for the next request.
         let clone = self.inner.clone();

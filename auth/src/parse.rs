@@ -1,16 +1,26 @@
 //! Parsing as Starlette and FastAPI do it, byte for byte (BEHAVIOUR.md, "Header parsing").
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
+
 use http::{header, HeaderMap, HeaderValue, Uri};
 
-/// A header value as Starlette reads it: latin-1, every byte one character.
-pub(crate) fn latin1(value: &HeaderValue) -> String {
-    value.as_bytes().iter().map(|&b| char::from(b)).collect()
+/// A header value as Starlette reads it: latin-1, every byte one character. Borrowed when the
+/// value is ASCII (nearly always: tokens, keys, base64), where latin-1 and UTF-8 agree.
+pub(crate) fn latin1(value: &HeaderValue) -> Cow<'_, str> {
+    let bytes = value.as_bytes();
+    if bytes.is_ascii() {
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            return Cow::Borrowed(s);
+        }
+    }
+    Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect())
 }
 
 /// The first `Authorization` header, latin-1 decoded; `None` when absent or empty (FastAPI's
 /// `if not authorization`).
-pub(crate) fn authorization(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn authorization(headers: &HeaderMap) -> Option<Cow<'_, str>> {
     headers
         .get(header::AUTHORIZATION)
         .map(latin1)
@@ -46,25 +56,74 @@ pub(crate) fn py_title(s: &str) -> String {
     out
 }
 
-/// The last value of a query parameter (Starlette's `QueryParams.get`), decoded as a form
-/// (`+` is a space); `None` when absent or empty.
+/// The last value of a query parameter, as Starlette's `request.query_params.get(name)` reads
+/// it: the query string's bytes as latin-1, then Python's
+/// `parse_qsl(keep_blank_values=True)`: pairs split on `&` (empty ones skipped), each at its
+/// first `=` (a name alone has the empty value), then `unquote_plus` of both sides (see
+/// [`py_unquote_plus`]). The name is case-sensitive. `None` when absent or empty.
 pub(crate) fn query_param(uri: &Uri, name: &str) -> Option<String> {
     let query = uri.query()?;
-    form_urlencoded::parse(query.as_bytes())
-        .filter(|(k, _)| k == name)
-        .last()
-        .map(|(_, v)| v.into_owned())
-        .filter(|v| !v.is_empty())
+    let mut found = None;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if py_unquote_plus(key) == name {
+            found = Some(value);
+        }
+    }
+    found.map(py_unquote_plus).filter(|v| !v.is_empty())
+}
+
+/// Python's `urllib.parse.unquote_plus` of text Starlette read from bytes as latin-1: `+` is a
+/// space; in each run of ASCII bytes `%XX` is that byte and the run's bytes are read as UTF-8
+/// (U+FFFD for what does not decode, `errors="replace"`); a byte outside ASCII (as sent, not
+/// escaped) is its latin-1 character. So `%C3%A9` is `é` and a raw `é` (`C3 A9`) is `Ã©`.
+fn py_unquote_plus(s: &str) -> String {
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    let mut run = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !b.is_ascii() {
+            out.push(char::from(b));
+            i += 1;
+            continue;
+        }
+        run.clear();
+        while i < bytes.len() && bytes[i].is_ascii() {
+            match bytes[i] {
+                b'+' => run.push(b' '),
+                b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(hi), Some(lo)) => {
+                        // Two hex digits: at most 0xff.
+                        run.push(u8::try_from(hi * 16 + lo).unwrap_or(u8::MAX));
+                        i += 2;
+                    }
+                    _ => run.push(b'%'),
+                },
+                other => run.push(other),
+            }
+            i += 1;
+        }
+        out.push_str(&String::from_utf8_lossy(&run));
+    }
+    out
 }
 
 /// A header by name: the first one wins, latin-1 decoded; `None` when absent or empty.
 pub(crate) fn header_value(headers: &HeaderMap, name: &header::HeaderName) -> Option<String> {
-    headers.get(name).map(latin1).filter(|v| !v.is_empty())
+    headers
+        .get(name)
+        .map(|v| latin1(v).into_owned())
+        .filter(|v| !v.is_empty())
 }
 
 /// A cookie by name, as Starlette's `cookie_parser` reads the first `Cookie` header: chunks
-/// split on `;`, each at its first `=`, both sides stripped, the value unquoted as Python's
-/// `http.cookies._unquote`; the last cookie of a name wins; `None` when absent or empty.
+/// split on `;`, each at its first `=` (a chunk without `=` is a value with the empty name),
+/// both sides stripped, a chunk whose name and value are both empty skipped, the value unquoted
+/// as Python's `http.cookies._unquote`; the last cookie of a name wins; `None` when absent or
+/// empty.
 ///
 /// Written here rather than taken from the `cookie` crate: that crate rejects or keeps the
 /// quotes of values that Starlette unquotes, and FastAPI's answers depend on these details.
@@ -74,7 +133,9 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     for chunk in header.split(';') {
         let (key, value) = chunk.split_once('=').unwrap_or(("", chunk));
         let (key, value) = (py_strip(key), py_strip(value));
-        if key == name {
+        // Starlette's `if key or val`: an empty chunk (`a=1; ;`) sets no cookie, not even the
+        // one of the empty name.
+        if key == name && !(key.is_empty() && value.is_empty()) {
             found = Some(unquote(value));
         }
     }
@@ -186,6 +247,43 @@ mod tests {
     }
 
     #[test]
+    fn query_as_starlette() {
+        // Found by the query fuzz target: the query string is latin-1 to Starlette (a raw
+        // UTF-8 `é` is `Ã©`); only percent escapes are UTF-8.
+        let get = |q: &str, name: &str| {
+            let uri: Uri = format!("/x?{q}").parse().expect("uri");
+            query_param(&uri, name)
+        };
+        assert_eq!(
+            get("api_key=\u{e9}", "api_key").as_deref(),
+            Some("\u{c3}\u{a9}")
+        );
+        assert_eq!(get("api_key=%C3%A9", "api_key").as_deref(), Some("\u{e9}"));
+        assert_eq!(
+            get("api_key=%C3\u{e9}%A9", "api_key").as_deref(),
+            Some("\u{fffd}\u{c3}\u{a9}\u{fffd}")
+        );
+        assert_eq!(
+            get("k\u{e9}=raw&k%C3%A9=pct", "k\u{e9}").as_deref(),
+            Some("pct")
+        );
+        assert_eq!(
+            get("k\u{e9}=raw&k%C3%A9=pct", "k\u{c3}\u{a9}").as_deref(),
+            Some("raw")
+        );
+        // Python's answers to `parse_qsl` for these (CPython 3.11).
+        assert_eq!(
+            get("api_key=%F0%80%80x%ED%A0%80+%2B", "api_key").as_deref(),
+            Some("\u{fffd}\u{fffd}\u{fffd}x\u{fffd}\u{fffd}\u{fffd} +")
+        );
+        assert_eq!(get("a=%E2%82", "a").as_deref(), Some("\u{fffd}"));
+        assert_eq!(get("a=%zz%4%%41%", "a").as_deref(), Some("%zz%4%A%"));
+        assert_eq!(get("a=1&a", "a"), None, "a name alone is the empty value");
+        assert_eq!(get("=k&&", "").as_deref(), Some("k"));
+        assert_eq!(get("a+b=1&a%20b=2", "a b").as_deref(), Some("2"));
+    }
+
+    #[test]
     fn cookies_as_starlette() {
         let get = |v: &[u8]| cookie(&headers(&[("cookie", v)]), "session");
         assert_eq!(get(b"session=c1").as_deref(), Some("c1"));
@@ -203,6 +301,21 @@ mod tests {
         );
         assert_eq!(get(b";;;=;session"), None);
         assert_eq!(get(b"session=\"\\"), Some("\"\\".to_owned()));
+    }
+
+    #[test]
+    fn empty_chunks_set_no_cookie() {
+        // Found by the cookie fuzz target: an empty chunk after the cookie of the empty name
+        // (a chunk without `=`) replaced it, where Starlette skips the chunk.
+        let get = |v: &[u8]| cookie(&headers(&[("cookie", v)]), "");
+        assert_eq!(get(b"api_key=a; s; ").as_deref(), Some("s"));
+        assert_eq!(get(b"=k1;;").as_deref(), Some("k1"));
+        assert_eq!(get(b"a=1; ;"), None);
+        assert_eq!(get(b"s; =").as_deref(), Some("s"), "`=` alone sets nothing");
+        assert_eq!(
+            cookie(&headers(&[("cookie", b"session=c1; ;")]), "session").as_deref(),
+            Some("c1")
+        );
     }
 
     #[test]

@@ -1183,3 +1183,72 @@ async fn rejections_log_at_debug_by_default() {
         );
     }
 }
+
+/// A verifier that answers at once for `now-*` tokens and waits (a real future) for others.
+#[derive(Clone)]
+struct Immediate;
+
+impl Verify<BearerToken> for Immediate {
+    type Principal = String;
+
+    fn granted_scopes(principal: &String) -> Option<Vec<String>> {
+        Some(vec![principal.clone()])
+    }
+
+    fn verify_now(
+        &self,
+        token: BearerToken,
+        _parts: &Parts,
+    ) -> Result<Result<String, AuthError>, BearerToken> {
+        match token.0.strip_prefix("now-") {
+            Some("bad") => Ok(Err(AuthError::unauthorized("refused at once"))),
+            Some(name) => Ok(Ok(name.to_owned())),
+            None => Err(token),
+        }
+    }
+
+    fn verify<'a>(
+        &'a self,
+        token: BearerToken,
+        _parts: &'a Parts,
+    ) -> impl std::future::Future<Output = Result<String, AuthError>> + Send + 'a {
+        async move {
+            tokio::task::yield_now().await;
+            Ok(format!("waited-{}", token.0))
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_verifier_that_answers_at_once_gets_the_same_checks_as_one_that_waits() {
+    let svc = ScopesLayer::new(["alice"]).layer(
+        AuthLayer::new(OAuth2PasswordBearer::new("token"))
+            .verify_with(Immediate)
+            .layer(handler()),
+    );
+    let bearer = |t: &str| basic_req(&format!("Bearer {t}"));
+    // At once: the principal and its scopes, as through `verify`.
+    let (status, _, body) = read(svc.clone().oneshot(bearer("now-alice")).await.unwrap()).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, r#"None Some("alice")"#));
+    // An immediate refusal is the layer's rejection.
+    let (status, _, body) = read(svc.clone().oneshot(bearer("now-bad")).await.unwrap()).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::UNAUTHORIZED, r#"{"detail":"refused at once"}"#)
+    );
+    // Scopes are still checked on the immediate path.
+    let (status, _, body) = read(svc.clone().oneshot(bearer("now-bob")).await.unwrap()).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::FORBIDDEN, r#"{"detail":"Not enough permissions"}"#)
+    );
+    // The credentials come back for `verify` when the answer must wait.
+    let svc = AuthLayer::new(OAuth2PasswordBearer::new("token"))
+        .verify_with(Immediate)
+        .layer(handler());
+    let (status, _, body) = read(svc.oneshot(bearer("later")).await.unwrap()).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, r#"None Some("waited-later")"#)
+    );
+}

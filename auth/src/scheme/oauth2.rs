@@ -437,7 +437,7 @@ impl Scheme for OAuth2 {
         headers: &HeaderMap,
         _uri: &Uri,
     ) -> Result<Option<AuthorizationValue>, AuthError> {
-        Ok(authorization(headers).map(AuthorizationValue))
+        Ok(authorization(headers).map(|v| AuthorizationValue(v.into_owned())))
     }
 
     fn challenges(&self) -> Vec<HeaderValue> {
@@ -499,7 +499,7 @@ impl Scheme for OpenIdConnect {
         headers: &HeaderMap,
         _uri: &Uri,
     ) -> Result<Option<AuthorizationValue>, AuthError> {
-        Ok(authorization(headers).map(AuthorizationValue))
+        Ok(authorization(headers).map(|v| AuthorizationValue(v.into_owned())))
     }
 
     fn challenges(&self) -> Vec<HeaderValue> {
