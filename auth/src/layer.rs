@@ -620,7 +620,9 @@ impl<Sch: Scheme, V: Send + Sync + 'static> Shared<Sch, V> {
 
     /// After a successful verification: records the granted scopes, checks the scopes required
     /// so far (layers outside this one; the ones inside check themselves), runs the last check,
-    /// and stores the principal. `Err` is the answer to send instead.
+    /// and stores the principal. `Err` is the answer to send instead (a response, unboxed: it is
+    /// moved once, into the future).
+    #[allow(clippy::result_large_err)]
     fn admit(&self, principal: V::Principal, parts: &mut Parts) -> Result<(), Response<Body>>
     where
         V: Verify<Sch::Credentials>,

@@ -1207,15 +1207,9 @@ impl Verify<BearerToken> for Immediate {
         }
     }
 
-    fn verify<'a>(
-        &'a self,
-        token: BearerToken,
-        _parts: &'a Parts,
-    ) -> impl std::future::Future<Output = Result<String, AuthError>> + Send + 'a {
-        async move {
-            tokio::task::yield_now().await;
-            Ok(format!("waited-{}", token.0))
-        }
+    async fn verify(&self, token: BearerToken, _parts: &Parts) -> Result<String, AuthError> {
+        tokio::task::yield_now().await;
+        Ok(format!("waited-{}", token.0))
     }
 }
 
