@@ -11,6 +11,13 @@ use std::time::{Duration, Instant};
 /// A started example; killed (and reaped) when dropped.
 pub struct Running(Child);
 
+impl Running {
+    /// The child's process id (to read its `/proc/<pid>/status`).
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.0.kill();
