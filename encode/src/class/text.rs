@@ -56,6 +56,13 @@ fn render_text(
     content_type: HeaderValue,
     payload: &Payload,
 ) -> Result<Rendered, RenderError> {
+    // A static string is sent as it is, without a copy.
+    if let Some(text) = payload.downcast_ref::<&'static str>() {
+        return Ok(Rendered::ok(
+            content_type,
+            bytes::Bytes::from_static(text.as_bytes()),
+        ));
+    }
     let text = payload
         .as_text()
         .ok_or_else(|| RenderError::not_text(class, payload))?;
