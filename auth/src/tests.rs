@@ -1223,7 +1223,10 @@ async fn a_verifier_that_answers_at_once_gets_the_same_checks_as_one_that_waits(
     let bearer = |t: &str| basic_req(&format!("Bearer {t}"));
     // At once: the principal and its scopes, as through `verify`.
     let (status, _, body) = read(svc.clone().oneshot(bearer("now-alice")).await.unwrap()).await;
-    assert_eq!((status, body.as_str()), (StatusCode::OK, r#"None Some("alice")"#));
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, r#"None Some("alice")"#)
+    );
     // An immediate refusal is the layer's rejection.
     let (status, _, body) = read(svc.clone().oneshot(bearer("now-bad")).await.unwrap()).await;
     assert_eq!(
@@ -1234,7 +1237,10 @@ async fn a_verifier_that_answers_at_once_gets_the_same_checks_as_one_that_waits(
     let (status, _, body) = read(svc.clone().oneshot(bearer("now-bob")).await.unwrap()).await;
     assert_eq!(
         (status, body.as_str()),
-        (StatusCode::FORBIDDEN, r#"{"detail":"Not enough permissions"}"#)
+        (
+            StatusCode::FORBIDDEN,
+            r#"{"detail":"Not enough permissions"}"#
+        )
     );
     // The credentials come back for `verify` when the answer must wait.
     let svc = AuthLayer::new(OAuth2PasswordBearer::new("token"))
