@@ -40,7 +40,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use http::request::Parts;
 #[cfg(test)]
 use jsonwebtoken::Header;
-use jsonwebtoken::Validation;
 pub use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -286,9 +285,6 @@ impl KeySet {
 
 #[derive(Clone)]
 struct Config {
-    /// One `Validation` per allowed algorithm, rebuilt after each change: nothing of it is
-    /// built per request.
-    validations: Vec<(Algorithm, Validation)>,
     /// The keys given to the builder.
     own: KeySet,
     /// Keys fetched from a URL, swapped in the background.
@@ -358,7 +354,6 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         ensure_provider();
         Self {
             config: Arc::new(Config {
-                validations: Vec::new(),
                 own: KeySet::default(),
                 #[cfg(feature = "jwks")]
                 remote: None,
@@ -382,13 +377,7 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
     }
 
     fn edit(mut self, f: impl FnOnce(&mut Config)) -> Self {
-        let c = Arc::make_mut(&mut self.config);
-        f(c);
-        c.validations = c
-            .algorithms
-            .iter()
-            .map(|alg| (*alg, c.validation(*alg)))
-            .collect();
+        f(Arc::make_mut(&mut self.config));
         // What was verified under the old configuration is not known to hold under the new one.
         self.cache = self
             .cache
@@ -665,7 +654,7 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
                 ));
             }
         }
-        let Some((_, validation)) = c.validations.iter().find(|(a, _)| *a == header.alg) else {
+        if !c.algorithms.contains(&header.alg) {
             return Err((
                 JwtError::new(
                     JwtErrorKind::Algorithm,
@@ -673,7 +662,7 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
                 ),
                 false,
             ));
-        };
+        }
         let (named, anonymous, fetched): (Option<&Key>, &[Key], &[Key]) = match &header.kid {
             Some(kid) => {
                 let found = c
@@ -697,16 +686,90 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         let keys = named.into_iter().chain(anonymous).chain(fetched);
         let mut last = JwtError::new(JwtErrorKind::UnknownKey, "no key for the algorithm");
         for key in keys.filter(|k| k.algorithms.contains(&header.alg)) {
-            match jsonwebtoken::decode::<serde_json::Value>(token, &key.key, validation) {
-                Ok(data) => {
-                    return self
-                        .claims(data.claims, header.kid.clone())
+            match verify_signature(token, &key.key, header.alg) {
+                // The signature is the key's: what the claims say is the answer.
+                Ok(payload) => {
+                    return decode_claims(payload)
+                        .and_then(|claims| self.validate(&claims).map(|()| claims))
+                        .and_then(|claims| {
+                            self.claims(serde_json::Value::Object(claims), header.kid.clone())
+                        })
                         .map_err(|e| (e, false))
                 }
-                Err(e) => last = from_jwt(&e),
+                Err(e) => last = e,
             }
         }
         Err((last, false))
+    }
+
+    /// The registered claims, as jsonwebtoken's `validate` checks them with the verifier's
+    /// options: `exp` required (unless turned off) and not past (`leeway` allowed), `nbf` not
+    /// in the future, a configured `iss` or `aud` present and accepted, an `aud` refused when
+    /// none is configured. An `exp` or `nbf` that is not a non-negative number is malformed.
+    fn validate(
+        &self,
+        claims: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(), JwtError> {
+        let c = &*self.config;
+        let now = unix_now();
+        let exp = numeric(claims.get("exp"));
+        let nbf = numeric(claims.get("nbf"));
+        let iss = strings(claims.get("iss"));
+        let aud = strings(claims.get("aud"));
+        if c.require_exp && !matches!(exp, Claim::Parsed(_)) {
+            return Err(JwtError::new(
+                JwtErrorKind::Time,
+                "missing required claim: exp",
+            ));
+        }
+        if c.issuer.is_some() && !matches!(iss, Claim::Parsed(_)) {
+            return Err(JwtError::new(
+                JwtErrorKind::Audience,
+                "missing required claim: iss",
+            ));
+        }
+        if c.audience.is_some() && !matches!(aud, Claim::Parsed(_)) {
+            return Err(JwtError::new(
+                JwtErrorKind::Audience,
+                "missing required claim: aud",
+            ));
+        }
+        for (name, claim) in [("exp", &exp), ("nbf", &nbf)] {
+            if matches!(claim, Claim::Invalid) {
+                return Err(JwtError::new(
+                    JwtErrorKind::Malformed,
+                    format!("{name} is not a number"),
+                ));
+            }
+        }
+        if matches!(exp, Claim::Parsed(exp) if exp < now.saturating_sub(c.leeway)) {
+            return Err(JwtError::new(JwtErrorKind::Time, "expired"));
+        }
+        if matches!(nbf, Claim::Parsed(nbf) if nbf > now.saturating_add(c.leeway)) {
+            return Err(JwtError::new(JwtErrorKind::Time, "not yet valid"));
+        }
+        if let (Claim::Parsed(iss), Some(accepted)) = (&iss, &c.issuer) {
+            if !iss.iter().any(|i| accepted.iter().any(|a| a == i)) {
+                return Err(JwtError::new(JwtErrorKind::Audience, "issuer not accepted"));
+            }
+        }
+        match (&aud, &c.audience) {
+            // RFC 7519 4.1.3: a recipient that does not identify itself with a value of `aud`
+            // must reject the token; one with no audience identifies with none.
+            (Claim::Parsed(_), None) => Err(JwtError::new(
+                JwtErrorKind::Audience,
+                "aud present, none accepted",
+            )),
+            (Claim::Parsed(aud), Some(accepted))
+                if !aud.iter().any(|a| accepted.iter().any(|x| x == a)) =>
+            {
+                Err(JwtError::new(
+                    JwtErrorKind::Audience,
+                    "audience not accepted",
+                ))
+            }
+            _ => Ok(()),
+        }
     }
 
     fn claims(&self, value: serde_json::Value, kid: Option<String>) -> Result<Claims<C>, JwtError> {
@@ -778,33 +841,111 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
     }
 }
 
-impl Config {
-    fn validation(&self, alg: Algorithm) -> Validation {
-        let mut validation = Validation::new(alg);
-        validation.leeway = self.leeway;
-        validation.validate_exp = true;
-        validation.validate_nbf = true;
-        validation.required_spec_claims = Default::default();
-        if self.require_exp {
-            validation.required_spec_claims.insert("exp".to_owned());
-        }
-        // A configured issuer or audience must be in the token, as PyJWT says: jsonwebtoken
-        // alone checks them only when present.
-        if let Some(iss) = &self.issuer {
-            validation.set_issuer(iss);
-            validation.required_spec_claims.insert("iss".to_owned());
-        }
-        if let Some(aud) = &self.audience {
-            validation.set_audience(aud);
-            validation.required_spec_claims.insert("aud".to_owned());
-        }
-        validation
-    }
-}
-
 impl<C: DeserializeOwned> Default for JwtVerifier<C> {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// A registered claim as jsonwebtoken reads it for validation.
+enum Claim<T> {
+    Parsed(T),
+    Invalid,
+    Absent,
+}
+
+/// `exp` / `nbf`: a non-negative integer, or a float rounded (jsonwebtoken's `NumericType`);
+/// anything else (a string, `null`, a negative number) is invalid.
+fn numeric(value: Option<&serde_json::Value>) -> Claim<u64> {
+    let Some(value) = value else {
+        return Claim::Absent;
+    };
+    if let Some(n) = value.as_u64() {
+        return Claim::Parsed(n);
+    }
+    match value.as_f64() {
+        // Only a float gets here as positive: an integer that fits no u64 is negative.
+        Some(f) if value.is_f64() && f.is_finite() && f >= 0.0 && f < u64::MAX as f64 => {
+            Claim::Parsed(f.round() as u64)
+        }
+        _ => Claim::Invalid,
+    }
+}
+
+/// `iss` / `aud`: one string or a list of strings; `null` is absent, anything else invalid.
+fn strings(value: Option<&serde_json::Value>) -> Claim<Vec<&str>> {
+    match value {
+        None | Some(serde_json::Value::Null) => Claim::Absent,
+        Some(serde_json::Value::String(s)) => Claim::Parsed(vec![s.as_str()]),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(serde_json::Value::as_str)
+            .collect::<Option<Vec<_>>>()
+            .map_or(Claim::Invalid, Claim::Parsed),
+        Some(_) => Claim::Invalid,
+    }
+}
+
+/// The signature check of a token whose header was read: the token's payload part when the
+/// key signed `header.payload`. jsonwebtoken's `decode` would read the header a second time
+/// and the claims twice; this reads neither.
+fn verify_signature<'t>(
+    token: &'t str,
+    key: &DecodingKey,
+    alg: Algorithm,
+) -> Result<&'t str, JwtError> {
+    let malformed = || JwtError::new(JwtErrorKind::Malformed, "not three dot-separated parts");
+    let (message, signature) = token.rsplit_once('.').ok_or_else(malformed)?;
+    let (_, payload) = message.rsplit_once('.').ok_or_else(malformed)?;
+    match jsonwebtoken::crypto::verify(signature, message.as_bytes(), key, alg) {
+        Ok(true) => Ok(payload),
+        Ok(false) => Err(JwtError::new(JwtErrorKind::Signature, "InvalidSignature")),
+        Err(e) => Err(from_jwt(&e)),
+    }
+}
+
+/// The claims of a verified payload: a JSON object (RFC 7519 7.2, step 10) whose names are
+/// unique (RFC 7519 4: a parser may reject duplicates, and reading the last one, as a
+/// `serde_json::Value` would, lets two parsers disagree on the same token).
+fn decode_claims(payload: &str) -> Result<serde_json::Map<String, serde_json::Value>, JwtError> {
+    use base64::Engine as _;
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|e| JwtError::new(JwtErrorKind::Malformed, format!("claims: {e}")))?;
+    serde_json::from_slice::<UniqueObject>(&json)
+        .map(|o| o.0)
+        .map_err(|e| JwtError::new(JwtErrorKind::Claims, e.to_string()))
+}
+
+/// A JSON object whose member names are unique.
+struct UniqueObject(serde_json::Map<String, serde_json::Value>);
+
+impl<'de> serde::Deserialize<'de> for UniqueObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = UniqueObject;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the claims as a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut access: A,
+            ) -> Result<UniqueObject, A::Error> {
+                let mut map = serde_json::Map::new();
+                while let Some(name) = access.next_key::<String>()? {
+                    if map.contains_key(&name) {
+                        return Err(serde::de::Error::custom(format!(
+                            "the claim `{name}` appears twice"
+                        )));
+                    }
+                    let value = access.next_value()?;
+                    map.insert(name, value);
+                }
+                Ok(UniqueObject(map))
+            }
+        }
+        deserializer.deserialize_map(Visit)
     }
 }
 
@@ -1758,6 +1899,135 @@ mod tests {
         let plain = JwtVerifier::<serde_json::Value>::hs256(SECRET);
         assert_eq!(plain.cache_config(), None);
         assert!(layer_verify(&plain, &good).is_ok());
+    }
+
+    /// A token signed over raw claim bytes (which `hs` cannot write: duplicates, non-objects).
+    fn hs_raw(claims: &[u8]) -> String {
+        let header = b64(&json!({"alg": "HS256", "typ": "JWT"}));
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims);
+        let message = format!("{header}.{payload}");
+        let signature = jsonwebtoken::crypto::sign(
+            message.as_bytes(),
+            &EncodingKey::from_secret(SECRET),
+            Algorithm::HS256,
+        )
+        .unwrap();
+        format!("{message}.{signature}")
+    }
+
+    #[test]
+    fn the_claims_are_one_object_with_unique_names() {
+        // The control: the same bytes, well-formed, verify.
+        let ok = format!(r#"{{"sub":"alice","exp":{FUTURE}}}"#);
+        assert_eq!(
+            verifier()
+                .verify(&hs_raw(ok.as_bytes()))
+                .unwrap()
+                .sub
+                .as_deref(),
+            Some("alice")
+        );
+        // A repeated name is refused, whichever copy a reader would keep.
+        for claims in [
+            format!(r#"{{"sub":"alice","exp":{FUTURE},"sub":"admin"}}"#),
+            format!(r#"{{"exp":1,"exp":{FUTURE}}}"#),
+        ] {
+            assert_eq!(
+                kind(&hs_raw(claims.as_bytes())),
+                JwtErrorKind::Claims,
+                "{claims}"
+            );
+        }
+        // Not an object: an array in the registered claims' order, a number, a string.
+        for claims in [
+            format!("[{FUTURE},0,\"alice\",\"iss\",\"aud\"]"),
+            "1".to_owned(),
+            "\"x\"".to_owned(),
+        ] {
+            assert_eq!(
+                kind(&hs_raw(claims.as_bytes())),
+                JwtErrorKind::Claims,
+                "{claims}"
+            );
+        }
+        // Not JSON, not base64.
+        assert_eq!(kind(&hs_raw(b"{")), JwtErrorKind::Claims);
+        let header = b64(&json!({"alg": "HS256"}));
+        let message = format!("{header}.!!!");
+        let signature = jsonwebtoken::crypto::sign(
+            message.as_bytes(),
+            &EncodingKey::from_secret(SECRET),
+            Algorithm::HS256,
+        )
+        .unwrap();
+        assert_eq!(
+            kind(&format!("{message}.{signature}")),
+            JwtErrorKind::Malformed
+        );
+    }
+
+    #[test]
+    fn time_claims_as_jsonwebtoken_reads_them() {
+        // A float is rounded. An exp that is null, negative or a string is not one: a required
+        // exp is then missing; an optional one is malformed.
+        let v = verifier();
+        assert_eq!(
+            v.verify(&hs(json!({"exp": 4_102_444_800.4}))).unwrap().exp,
+            Some(FUTURE)
+        );
+        let optional = verifier().require_exp(false);
+        for exp in [
+            json!(null),
+            json!(-1),
+            json!("4102444800"),
+            json!(-0.5),
+            json!(f64::MAX),
+        ] {
+            assert_eq!(
+                kind(&hs(json!({ "exp": exp }))),
+                JwtErrorKind::Time,
+                "{exp}"
+            );
+            assert_eq!(
+                optional
+                    .verify(&hs(json!({ "exp": exp })))
+                    .unwrap_err()
+                    .kind(),
+                JwtErrorKind::Malformed,
+                "{exp}"
+            );
+        }
+        assert_eq!(
+            kind(&hs(json!({"exp": FUTURE, "nbf": "soon"}))),
+            JwtErrorKind::Malformed
+        );
+        // A past float exp is expired; an iss or aud of the wrong shape counts as absent when
+        // one is required.
+        assert_eq!(kind(&hs(json!({"exp": 1.5}))), JwtErrorKind::Time);
+        let strict = verifier().issuer(["https://idp"]).audience(["api"]);
+        for claims in [
+            json!({"exp": FUTURE, "iss": 7, "aud": "api"}),
+            json!({"exp": FUTURE, "iss": "https://idp", "aud": [1]}),
+            json!({"exp": FUTURE, "iss": "https://idp", "aud": null}),
+        ] {
+            assert_eq!(
+                strict.verify(&hs(claims.clone())).unwrap_err().kind(),
+                JwtErrorKind::Audience,
+                "{claims}"
+            );
+        }
+        // A list of issuers or audiences passes when one of them is accepted.
+        let token = hs(json!({"exp": FUTURE, "iss": ["x", "https://idp"], "aud": ["y", "api"]}));
+        assert!(strict.verify(&token).is_ok());
+        // Without a configured audience, any parsed `aud` is refused, even an empty list; one
+        // of a shape no reader takes is ignored, as jsonwebtoken does.
+        assert_eq!(
+            kind(&hs(json!({"exp": FUTURE, "aud": []}))),
+            JwtErrorKind::Audience
+        );
+        assert!(verifier()
+            .verify(&hs(json!({"exp": FUTURE, "aud": 5})))
+            .is_ok());
     }
 
     #[test]
