@@ -27,6 +27,7 @@
 mod body;
 pub mod class;
 pub mod custom;
+mod json_format;
 #[cfg(feature = "openapi")]
 mod openapi;
 mod payload;

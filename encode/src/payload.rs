@@ -35,11 +35,11 @@ where
     }
 
     fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        crate::class::json::write_json(self, out)
+        crate::json_format::write_python_json(self, out)
     }
 
     fn write_pydantic_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        crate::class::pydantic_json::write_json(self, out)
+        crate::json_format::write_pydantic_json(self, out)
     }
 
     #[cfg(feature = "fast-json")]

@@ -1,15 +1,15 @@
 //! The default class: JSON written as FastAPI's `JSONResponse` writes it.
 
-use std::io;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use bytes::Bytes;
 use http::HeaderValue;
 use serde::Serialize;
-use serde_json::ser::Formatter;
 
-use super::{internal_server_error, RenderError, Rendered, ResponseClass};
+use super::{
+    capacity_hint, internal_server_error, remember_len, RenderError, Rendered, ResponseClass,
+};
 use crate::body::Body;
+use crate::json_format::write_python_json as write_json;
+pub use crate::json_format::PythonFloatFormatter;
 use crate::payload::Payload;
 
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -67,178 +67,6 @@ impl ResponseClass for Json {
             .map_err(|e| RenderError::new("Json", payload, e))?;
         remember_len(out.len());
         Ok(Rendered::ok(APPLICATION_JSON, out))
-    }
-}
-
-/// The size of the last body written, rounded up: the next buffer starts that large instead of
-/// growing from 128 bytes by doubling (three copies for a 1 KiB body). A relaxed atomic; a
-/// wrong guess only costs what serde_json's own growth would.
-static LAST_LEN: AtomicUsize = AtomicUsize::new(128);
-
-pub(super) fn capacity_hint() -> usize {
-    LAST_LEN.load(Ordering::Relaxed)
-}
-
-pub(super) fn remember_len(len: usize) {
-    // Bounded, so one huge body does not make every later buffer huge.
-    let hint = len.clamp(128, 64 * 1024).next_power_of_two();
-    if hint != LAST_LEN.load(Ordering::Relaxed) {
-        LAST_LEN.store(hint, Ordering::Relaxed);
-    }
-}
-
-pub(crate) fn write_json<T: Serialize + ?Sized>(
-    value: &T,
-    out: &mut Vec<u8>,
-) -> Result<(), serde_json::Error> {
-    let mut ser = serde_json::Serializer::with_formatter(out, PythonFloatFormatter);
-    value.serialize(super::finite::Finite(&mut ser))
-}
-
-/// serde_json's compact formatter, with floats written as Python's `repr` writes them.
-/// ([`Json`] also refuses NaN and infinities, as Python's `allow_nan=False`.)
-///
-/// The digits are the shortest that round-trip (zmij, as serde_json uses; the same digits as
-/// Python); only the layout
-/// differs from serde_json: Python uses fixed notation for decimal exponents from -4 to 15 and
-/// writes exponents with a sign and at least two digits (`1e+20`, `1e-07`, `1e-05`).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct PythonFloatFormatter;
-
-impl Formatter for PythonFloatFormatter {
-    fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
-        if !value.is_finite() {
-            return Err(not_finite());
-        }
-        let mut buf = zmij::Buffer::new();
-        write_python_float(writer, buf.format_finite(value))
-    }
-
-    fn write_f32<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
-        if !value.is_finite() {
-            return Err(not_finite());
-        }
-        let mut buf = zmij::Buffer::new();
-        write_python_float(writer, buf.format_finite(value))
-    }
-}
-
-fn not_finite() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidData,
-        "out of range float values are not JSON compliant (NaN or infinity)",
-    )
-}
-
-/// Where a float layout leaves fixed notation, and how it writes the exponent. Both layouts
-/// keep the shortest round-trip digits and write `.0` on integral values in fixed notation.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct FloatLayout {
-    /// The smallest decimal exponent (of the first significant digit) written in fixed
-    /// notation: `-4` for Python's `repr` (`0.0001`, `1e-05`), `-5` for pydantic (`0.00001`,
-    /// `1e-6`). Both go up to 15 (`1000000000000000.0`, `1e+16`).
-    pub(super) min_fixed: i32,
-    /// Whether the exponent has at least two digits: Python's `1e-07`, pydantic's `1e-7`.
-    pub(super) pad_exponent: bool,
-}
-
-/// Python's `float.__repr__` (and so `json.dumps`).
-pub(super) const PYTHON_LAYOUT: FloatLayout = FloatLayout {
-    min_fixed: -4,
-    pad_exponent: true,
-};
-
-/// Re-lays zmij's shortest representation (`1e20`, `1.5e-7`, `0.00001`, `123.45`) in Python's
-/// `float.__repr__` layout.
-#[inline]
-fn write_python_float<W: ?Sized + io::Write>(w: &mut W, shortest: &str) -> io::Result<()> {
-    write_float(w, shortest, PYTHON_LAYOUT)
-}
-
-/// Re-lays zmij's shortest representation (`1e20`, `1.5e-7`, `0.00001`, `123.45`) in `layout`,
-/// straight into the writer (no allocation).
-#[inline]
-pub(super) fn write_float<W: ?Sized + io::Write>(
-    w: &mut W,
-    shortest: &str,
-    layout: FloatLayout,
-) -> io::Result<()> {
-    let (neg, rest) = match shortest.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, shortest),
-    };
-    let (mantissa, exp) = match rest.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
-        None => (rest, 0),
-    };
-    let point = mantissa.find('.').unwrap_or(mantissa.len());
-    // The significant digits, without the point, leading zeros or trailing zeros.
-    let mut digits = [0u8; 32];
-    let mut n = 0;
-    let mut leading = 0;
-    for b in mantissa.bytes().filter(|b| *b != b'.') {
-        if n == 0 && b == b'0' {
-            leading += 1;
-            continue;
-        }
-        if n < digits.len() {
-            digits[n] = b;
-            n += 1;
-        }
-    }
-    while n > 0 && digits[n - 1] == b'0' {
-        n -= 1;
-    }
-    if neg {
-        w.write_all(b"-")?;
-    }
-    if n == 0 {
-        return w.write_all(b"0.0");
-    }
-    let digits = &digits[..n];
-    // Decimal exponent of the first significant digit.
-    let e10 = point as i32 - leading - 1 + exp;
-    if (layout.min_fixed..16).contains(&e10) {
-        if e10 >= 0 {
-            let int_len = e10 as usize + 1;
-            if digits.len() <= int_len {
-                w.write_all(digits)?;
-                for _ in digits.len()..int_len {
-                    w.write_all(b"0")?;
-                }
-                w.write_all(b".0")
-            } else {
-                w.write_all(&digits[..int_len])?;
-                w.write_all(b".")?;
-                w.write_all(&digits[int_len..])
-            }
-        } else {
-            w.write_all(b"0.")?;
-            for _ in 0..(-e10 - 1) {
-                w.write_all(b"0")?;
-            }
-            w.write_all(digits)
-        }
-    } else {
-        w.write_all(&digits[..1])?;
-        if digits.len() > 1 {
-            w.write_all(b".")?;
-            w.write_all(&digits[1..])?;
-        }
-        // `e`, the sign, and up to three digits (a double's decimal exponent is at most 308).
-        let abs = e10.unsigned_abs();
-        let mut exp = [b'e', if e10 < 0 { b'-' } else { b'+' }, 0, 0, 0];
-        let mut len = 2;
-        if abs >= 100 {
-            exp[len] = b'0' + (abs / 100 % 10) as u8;
-            len += 1;
-        }
-        if abs >= 10 || layout.pad_exponent {
-            exp[len] = b'0' + (abs / 10 % 10) as u8;
-            len += 1;
-        }
-        exp[len] = b'0' + (abs % 10) as u8;
-        w.write_all(&exp[..=len])
     }
 }
 

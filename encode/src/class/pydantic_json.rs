@@ -1,25 +1,18 @@
 //! JSON as FastAPI writes it for a route with a response model: pydantic-core's `dump_json`.
 
-use std::io;
-
 use bytes::Bytes;
 use http::HeaderValue;
 use serde::Serialize;
-use serde_json::ser::Formatter;
 
-use super::json::{capacity_hint, remember_len, write_float, FloatLayout};
-use super::{internal_server_error, RenderError, Rendered, ResponseClass};
+use super::{
+    capacity_hint, internal_server_error, remember_len, RenderError, Rendered, ResponseClass,
+};
 use crate::body::Body;
+use crate::json_format::write_pydantic_json as write_json;
+pub use crate::json_format::PydanticFloatFormatter;
 use crate::payload::Payload;
 
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
-
-/// pydantic-core's layout: fixed notation from `0.00001` up to 15 digits before the point,
-/// exponents with a sign and no padding (`1e-7`, `1e+16`).
-const PYDANTIC_LAYOUT: FloatLayout = FloatLayout {
-    min_fixed: -5,
-    pad_exponent: false,
-};
 
 /// JSON, as FastAPI writes a route with a response model: pydantic-core's `dump_json`, sent
 /// with `content-type: application/json`. Compact, non-ASCII written as is (control characters,
@@ -98,45 +91,6 @@ impl ResponseClass for PydanticJson {
             .map_err(|e| RenderError::new("PydanticJson", payload, e))?;
         remember_len(out.len());
         Ok(Rendered::ok(APPLICATION_JSON, out))
-    }
-}
-
-pub(crate) fn write_json<T: Serialize + ?Sized>(
-    value: &T,
-    out: &mut Vec<u8>,
-) -> Result<(), serde_json::Error> {
-    // serde_json itself writes a NaN or infinite float as `null`, as pydantic does: no
-    // `Finite` wrapper here.
-    let mut ser = serde_json::Serializer::with_formatter(out, PydanticFloatFormatter);
-    value.serialize(&mut ser)
-}
-
-/// serde_json's compact formatter, with floats written as pydantic-core writes them (see
-/// [`PydanticJson`]): `0.00001`, `1e-6`, `1e+16`; NaN and infinities as `null`.
-///
-/// The digits are the shortest that round-trip (zmij, as serde_json uses), written straight
-/// into the writer.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct PydanticFloatFormatter;
-
-impl Formatter for PydanticFloatFormatter {
-    #[inline]
-    fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
-        if !value.is_finite() {
-            // serde_json's serializer never gets here with one; another caller might.
-            return writer.write_all(b"null");
-        }
-        let mut buf = zmij::Buffer::new();
-        write_float(writer, buf.format_finite(value), PYDANTIC_LAYOUT)
-    }
-
-    #[inline]
-    fn write_f32<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
-        if !value.is_finite() {
-            return writer.write_all(b"null");
-        }
-        let mut buf = zmij::Buffer::new();
-        write_float(writer, buf.format_finite(value), PYDANTIC_LAYOUT)
     }
 }
 
@@ -230,7 +184,7 @@ mod tests {
 
     #[test]
     fn nan_model_row() {
-        // BEHAVIOUR.md, "NaN, path B" (`/resp/nan-model`): 200, 10 bytes.
+        // docs/behaviour/responses.md, "JSON, path B" (`/resp/nan-model`): 200, 10 bytes.
         #[derive(Serialize)]
         struct Nan {
             x: f64,
@@ -247,7 +201,7 @@ mod tests {
 
     #[test]
     fn floats_model_row() {
-        // BEHAVIOUR.md, "floats, path B": 118 bytes, `1e-7` where `Json` writes `1e-07`.
+        // docs/behaviour/responses.md, "JSON, path B": 118 bytes, `1e-7` where `Json` writes `1e-07`.
         #[derive(Serialize)]
         struct Floats {
             one: f64,
