@@ -1,7 +1,8 @@
 //! FastAPI's reference app (FastAPI 0.165; its document is `tests/data/fastapi-0.165-openapi.json`), ported route for route to towerapi on
 //! axum: the same paths and methods, models, schemes, users, secret and data.
-//! `tests/fastapi_parity.rs` checks it against `BEHAVIOUR.md`; `docs/from-fastapi.md` sets each
-//! FastAPI construct used here beside its towerapi counterpart.
+//! `tests/fastapi_parity.rs` checks its answers against FastAPI's (`docs/behaviour.md` says what
+//! they are, and where they differ on purpose); `docs/from-fastapi.md` sets each FastAPI
+//! construct used here beside its towerapi counterpart.
 //!
 //! ```text
 //! cargo run --example fastapi_parity                  # listens on 127.0.0.1:8000
@@ -41,7 +42,7 @@ use towerapi::auth::{
     HttpBasicCredentials, HttpBearer, HttpDigest, OAuth2, OAuth2AuthorizationCodeBearer,
     OAuth2PasswordBearer, OpenIdConnect, Principal, ScopesLayer, SecurityScopes,
 };
-use towerapi::encode::class::internal_server_error;
+use towerapi::encode::class::{internal_server_error, File, Html, Json, Redirect, Stream};
 use towerapi::encode::with;
 use towerapi::layers::ResponseModelLayer;
 use towerapi::openapi::{delete, get, post, ApiRouter, Docs, Info, OpenApi};

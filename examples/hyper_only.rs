@@ -13,6 +13,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use serde::Serialize;
 use tower::{service_fn, ServiceBuilder};
+use towerapi::encode::class::{Html, Redirect, Stream};
 use towerapi::prelude::*;
 
 #[derive(Serialize)]

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use axum::Router;
 use http::StatusCode;
 use serde::Serialize;
+use towerapi::encode::class::{File, Html, Json, Redirect, Stream};
 use towerapi::openapi::{get, post, ApiRouter, Docs, Info};
 use towerapi::prelude::*;
 use towerapi::schemars::JsonSchema;

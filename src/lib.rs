@@ -40,18 +40,25 @@ pub use towerapi_openapi as openapi;
 #[doc(inline)]
 pub use towerapi_encode::{Body, Payload, Reply};
 
-/// The names most handlers and routers need.
+/// The names most handlers and routers need, none of which clashes with axum's, std's or
+/// tokio's: the response classes are reached through [`class`](prelude::class)
+/// (`class::Json`, `class::Html`, `class::Redirect`, `class::File`, `class::Stream`), since
+/// `Json`, `Html` and `Redirect` are axum's and `File` is std's and tokio's.
 pub mod prelude {
-    #[cfg(feature = "fast-json")]
-    pub use towerapi_encode::class::FastJson;
-    pub use towerapi_encode::class::{
-        File, Html, Json, PlainText, PydanticJson, Redirect, ResponseClass, Stream,
-    };
+    pub use towerapi_auth::{AuthError, AuthLayer, Principal, ScopesLayer, Verify};
+    pub use towerapi_encode::class::{self, PlainText, PydanticJson, ResponseClass};
     pub use towerapi_encode::{Body, Payload, Reply};
-    pub use towerapi_layers::{BackgroundTasks, BackgroundTasksLayer, SerializeLayer, StatusLayer};
+    pub use towerapi_layers::{
+        BackgroundTasks, BackgroundTasksLayer, ResponseModelLayer, SerializeLayer, StatusLayer,
+    };
 }
 
 /// The README's example compiles.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// docs/from-axum.md's code blocks compile and run.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/from-axum.md")]
+struct FromAxumDoctests;

@@ -1,5 +1,6 @@
-//! BEHAVIOUR.md's `/token` form rows (the form side; the JWT side is issue 5's) over real HTTP,
-//! with axum's extractor and with the plain parse function on bare hyper.
+//! The `/token` form rows (docs/behaviour/security.md, "The password form"; the JWT side is
+//! issue 5's) over real HTTP, with axum's extractor and with the plain parse function on bare
+//! hyper.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;
@@ -14,6 +15,7 @@ use towerapi::auth::form::{
     parse_password_form, parse_password_form_strict, FormConfig, OAuth2PasswordRequestForm,
     OAuth2PasswordRequestFormStrict,
 };
+use towerapi::encode::class::Json;
 use towerapi::prelude::*;
 
 use common::{send_body, serve_axum, serve_hyper, Server};

@@ -1,5 +1,6 @@
-//! BEHAVIOUR.md's response-model rows over real HTTP on 127.0.0.1, with axum (the router of
-//! examples/fastapi_parity.rs) and with bare hyper (below): exact status, headers and bytes.
+//! The response-model rows (docs/behaviour/responses.md, "Response models") over real HTTP on
+//! 127.0.0.1, with axum (the router of examples/fastapi_parity.rs) and with bare hyper (below):
+//! exact status, headers and bytes.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;
@@ -15,6 +16,7 @@ use http::{Response, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tower::{service_fn, ServiceBuilder, ServiceExt};
+use towerapi::encode::class::Json;
 use towerapi::layers::ResponseModelLayer;
 use towerapi::prelude::*;
 use towerapi::schemars::{self, JsonSchema};

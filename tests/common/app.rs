@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 use tower::util::BoxCloneSyncService;
 use tower::{service_fn, Layer, ServiceBuilder, ServiceExt};
+use towerapi::encode::class::{File, Html, Json, Redirect, Stream};
 use towerapi::prelude::*;
 
 // ---- values: the example's (app.py's), and two of this app's own ----------------------------
