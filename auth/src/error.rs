@@ -143,10 +143,27 @@ impl AuthError {
         .unwrap_or_else(|_| String::from(r#"{"detail":"Not authenticated"}"#))
     }
 
-    /// FastAPI's answer.
+    /// FastAPI's answer. The response's extensions carry the error (as `AuthError` and as
+    /// [`Rejection::Handler`](crate::Rejection::Handler)), so an app-wide
+    /// [`RejectionLayer`](crate::RejectionLayer) sees an `AuthError` a handler answers with;
+    /// the layers of this crate put their own kind there instead
+    /// ([`Rejection::Auth`](crate::Rejection::Auth), [`Rejection::Scopes`](crate::Rejection::Scopes)).
     pub fn to_response(&self) -> http::Response<Body> {
+        self.clone().into_http_response()
+    }
+
+    /// [`to_response`](Self::to_response), without a copy of the error.
+    pub fn into_http_response(self) -> http::Response<Body> {
+        let mut res = self.fastapi_response();
+        crate::reject::mark(&mut res, crate::Rejection::Handler(self));
+        res
+    }
+
+    /// FastAPI's answer, with nothing in its extensions.
+    pub(crate) fn fastapi_response(&self) -> http::Response<Body> {
         let body = self.body_text();
-        let mut res = http::Response::new(Body::full(body.clone()));
+        let len = body.len();
+        let mut res = http::Response::new(Body::full(body));
         *res.status_mut() = self.status;
         self.apply_headers(&mut res);
         res.headers_mut().insert(
@@ -154,7 +171,7 @@ impl AuthError {
             HeaderValue::from_static("application/json"),
         );
         res.headers_mut()
-            .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
         res
     }
 
@@ -202,7 +219,9 @@ impl std::error::Error for AuthError {}
 
 #[cfg(feature = "axum")]
 impl axum_core::response::IntoResponse for AuthError {
+    /// FastAPI's answer; the error goes into the response's extensions (see
+    /// [`AuthError::to_response`]).
     fn into_response(self) -> axum_core::response::Response {
-        self.to_response().map(axum_core::body::Body::new)
+        self.into_http_response().map(axum_core::body::Body::new)
     }
 }

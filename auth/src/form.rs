@@ -300,6 +300,13 @@ impl fmt::Display for FieldError {
 }
 
 /// Why a password form was rejected.
+///
+/// Its response ([`into_http_response`](Self::into_http_response), axum's `IntoResponse`) is
+/// FastAPI's, and carries the rejection in its extensions as a
+/// [`Rejection::Form`](crate::Rejection::Form) for an app-wide
+/// [`RejectionLayer`](crate::RejectionLayer). Neither the body nor `Display` ever holds the
+/// text of the error behind a `400` (multer's, the body stream's): that is
+/// [`source`](std::error::Error::source), for the log.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum FormRejection {
@@ -337,6 +344,18 @@ impl FormRejection {
         }
     }
 
+    /// FastAPI's `detail`: the field errors of a `422`, else its text (`Request body too
+    /// large`, `There was an error parsing the body`); never the text of the error behind it.
+    pub fn detail(&self) -> crate::Detail<'_> {
+        match self {
+            Self::Validation(errors) => crate::Detail::Errors(errors),
+            Self::TooLarge => crate::Detail::Text(TOO_LARGE_DETAIL),
+            Self::BodyRead(_) | Self::InvalidMultipart(_) => {
+                crate::Detail::Text(PARSE_ERROR_DETAIL)
+            }
+        }
+    }
+
     /// The JSON body of the response.
     fn body_bytes(&self) -> Vec<u8> {
         #[derive(Serialize)]
@@ -359,7 +378,8 @@ impl FormRejection {
     }
 
     /// The FastAPI response: the status, `content-type: application/json`, a
-    /// `content-length` and the JSON body.
+    /// `content-length` and the JSON body; the rejection goes into its extensions as a
+    /// [`Rejection::Form`](crate::Rejection::Form).
     pub fn into_http_response(self) -> Response<Body> {
         let bytes = self.body_bytes();
         let len = bytes.len();
@@ -368,6 +388,7 @@ impl FormRejection {
         let headers = res.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+        crate::reject::mark(&mut res, crate::Rejection::Form(std::sync::Arc::new(self)));
         res
     }
 
@@ -413,6 +434,8 @@ impl FormRejection {
 }
 
 impl fmt::Display for FormRejection {
+    /// What the client is told: the invalid fields, or FastAPI's detail. The error behind a
+    /// `400` is [`source`](std::error::Error::source) (`{:#}` of anyhow, or a log, shows it).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Validation(errors) => {
@@ -424,10 +447,7 @@ impl fmt::Display for FormRejection {
                 Ok(())
             }
             Self::TooLarge => f.write_str(TOO_LARGE_DETAIL),
-            Self::BodyRead(error) => write!(f, "{PARSE_ERROR_DETAIL}: {error}"),
-            Self::InvalidMultipart(error) => {
-                write!(f, "{PARSE_ERROR_DETAIL}: invalid multipart: {error}")
-            }
+            Self::BodyRead(_) | Self::InvalidMultipart(_) => f.write_str(PARSE_ERROR_DETAIL),
         }
     }
 }
@@ -1305,8 +1325,12 @@ mod tests {
             .unwrap_err();
         assert!(matches!(r, FormRejection::BodyRead(_)));
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-        assert!(r.to_string().contains("connection reset"));
-        assert!(std::error::Error::source(&r).is_some());
+        // The cause is the source, for the log; Display is what the client may read.
+        assert_eq!(r.to_string(), PARSE_ERROR_DETAIL);
+        assert_eq!(
+            std::error::Error::source(&r).map(ToString::to_string),
+            Some("connection reset".to_owned())
+        );
         assert_response(r, 400, PARSE_ERROR).await;
 
         let chunks = vec![Err(std::io::Error::other("boom"))];

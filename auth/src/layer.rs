@@ -311,7 +311,8 @@ struct Shared<Sch, V> {
 /// - Rejected by the scheme (an HTTP Basic value that does not decode) or by the verifier: its
 ///   [`AuthError`], as FastAPI answers it, or reshaped by [`on_reject`](Self::on_reject).
 /// - Every rejection emits one tracing event (target `towerapi::rejection`) without the
-///   credential, and the `AuthError` goes into the response extensions.
+///   credential, and the `AuthError` goes into the response extensions, with its
+///   [`Rejection`](crate::Rejection) for an app-wide [`RejectionLayer`](crate::RejectionLayer).
 ///
 /// # Example
 /// ```
@@ -455,7 +456,8 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
     /// other than 200 or a `WWW-Authenticate` of its own. The hook may return a
     /// [`Reply`](towerapi_encode::Reply) (`Reply::new(problem).into_http_response()`): a
     /// `SerializeLayer` outside the auth layer renders it, with the error's status unless the
-    /// reply sets one.
+    /// reply sets one. This hook runs first: a [`RejectionLayer`](crate::RejectionLayer) outside
+    /// leaves what it answered as it is.
     pub fn on_reject<F>(mut self, f: F) -> Self
     where
         F: Fn(&AuthError) -> Response<Body> + Send + Sync + 'static,
@@ -555,6 +557,8 @@ impl<Sch: Scheme, V: Verify<Sch::Credentials>> towerapi_openapi::Describe for Au
             let mut response = crate::openapi::detail_response("Not authenticated", &challenges);
             if self.on_reject.is_some() {
                 response.content = Default::default();
+            } else {
+                crate::reject::document(crate::reject::doc_shape(op), &mut response, None);
             }
             op.add_response(401, response);
         }
@@ -648,7 +652,7 @@ impl<Sch: Scheme, V: Send + Sync + 'static> Shared<Sch, V> {
     /// nothing can check.
     fn refuse(&self, refusal: Refusal) -> Response<Body> {
         match refusal {
-            Refusal::Forbidden(error) => self.reject(error),
+            Refusal::Forbidden(error) => crate::reject::into_scopes(self.reject(error)),
             Refusal::Misconfigured => towerapi_encode::class::internal_server_error(),
         }
     }
@@ -674,9 +678,12 @@ impl<Sch: Scheme, V: Send + Sync + 'static> Shared<Sch, V> {
                 }
                 res
             }
-            None => error.to_response(),
+            None => error.fastapi_response(),
         };
-        res.extensions_mut().insert(error);
+        if self.on_reject.is_some() {
+            crate::reject::mark_reshaped(&mut res);
+        }
+        crate::reject::mark(&mut res, crate::Rejection::Auth(error));
         res
     }
 }

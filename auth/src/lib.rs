@@ -8,7 +8,9 @@
 //! `{"detail":"Not authenticated"}`, the scheme's `WWW-Authenticate`). Credentials go into the
 //! request extensions as typed values; a [`verify`](AuthLayer::verify) hook turns them into a
 //! principal. [`AnyOf`] makes schemes alternatives, [`ScopesLayer`] gathers FastAPI's
-//! `SecurityScopes`, and [`form`] parses `OAuth2PasswordRequestForm`.
+//! `SecurityScopes`, and [`form`] parses `OAuth2PasswordRequestForm`. One [`RejectionLayer`] on
+//! the router sees every rejection of them all as a typed [`Rejection`] and may reshape it
+//! (RFC 9457 problem details with [`RejectionLayer::problem_json`]).
 //!
 //! With the `openapi` feature (on by default) every layer describes itself for
 //! towerapi-openapi's document: [`AuthLayer`] registers its scheme with FastAPI's
@@ -51,6 +53,7 @@ mod layer;
 #[cfg(feature = "openapi")]
 mod openapi;
 mod parse;
+mod reject;
 pub mod scheme;
 mod scopes;
 
@@ -65,6 +68,10 @@ pub use extract::MissingCredentials;
 pub use layer::{
     AndThen, Auth, AuthLayer, Check, CheckFn, NoCheck, NoVerify, ResponseFuture, Verify,
     VerifyCall, VerifyFn, VerifyScopedFn, WithScopes,
+};
+pub use reject::{
+    Detail, Problem, Rejection, RejectionFuture, RejectionLayer, Rejections, RequestHead,
+    PROBLEM_JSON,
 };
 #[doc(inline)]
 pub use scheme::{

@@ -197,8 +197,9 @@ impl<S> Layer<S> for ScopesLayer {
 
 /// The layer's part of the OpenAPI document: its scopes on every `oauth2` and `openIdConnect`
 /// requirement of the operation (after those of the layers outside it, FastAPI's order), a
-/// `403` "Not enough permissions" with `{"detail": string}` and its `WWW-Authenticate:
-/// Bearer scope="..."`, and for the security report `ScopesLayer [items:read]`.
+/// `403` "Not enough permissions" with `{"detail": string}` (as a
+/// [`RejectionLayer`](crate::RejectionLayer) outside reshapes it, if there is one) and its
+/// `WWW-Authenticate: Bearer scope="..."`, and for the security report `ScopesLayer [items:read]`.
 #[cfg(feature = "openapi")]
 impl towerapi_openapi::Describe for ScopesLayer {
     fn describe(
@@ -207,13 +208,12 @@ impl towerapi_openapi::Describe for ScopesLayer {
     ) -> Result<(), towerapi_openapi::DocError> {
         let op = cx.operation();
         op.require_scopes(self.scopes.iter().cloned());
-        op.add_response(
-            403,
-            crate::openapi::detail_response(
-                "Not enough permissions",
-                "Bearer, with scope=\"...\" naming the scopes the operation requires",
-            ),
+        let mut response = crate::openapi::detail_response(
+            "Not enough permissions",
+            "Bearer, with scope=\"...\" naming the scopes the operation requires",
         );
+        crate::reject::document(crate::reject::doc_shape(op), &mut response, None);
+        op.add_response(403, response);
         op.enforces(format!("ScopesLayer [{}]", self.scopes.join(" ")));
         Ok(())
     }
@@ -266,8 +266,8 @@ where
             Ok(()) => None,
             Err(Refusal::Forbidden(error)) => {
                 error.log("scopes", tracing::Level::DEBUG);
-                let mut res = error.to_response();
-                res.extensions_mut().insert(error);
+                let mut res = error.fastapi_response();
+                crate::reject::mark(&mut res, crate::Rejection::Scopes(error));
                 Some(res)
             }
             Err(Refusal::Misconfigured) => Some(towerapi_encode::class::internal_server_error()),

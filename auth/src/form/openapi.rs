@@ -11,6 +11,9 @@ use super::{OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict, GRANT_TY
 /// `#/components/schemas/HTTPValidationError`, and the components `HTTPValidationError` and
 /// `ValidationError` as FastAPI writes them: the shape of [`FieldError`](super::FieldError)'s
 /// list, `{"detail": [..]}`, which [`FormRejection::Validation`](super::FormRejection) answers.
+/// Under a [`RejectionLayer`](crate::RejectionLayer) the `422` is the layer's instead (problem
+/// details whose `errors` are `ValidationError`s, or no schema) and `HTTPValidationError` is
+/// not written.
 ///
 /// For a [`Describe`] of your own that answers such a 422:
 ///
@@ -31,7 +34,15 @@ use super::{OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict, GRANT_TY
 /// # Errors
 /// [`DocError::SchemaConflict`] when another schema took one of the two component names.
 pub fn validation_error_response(cx: &mut DescribeCx<'_>) -> Result<(), DocError> {
-    cx.component_schema(
+    let shape = crate::reject::doc_shape(cx.operation());
+    if shape == crate::reject::DocShape::Hook {
+        // A RejectionLayer's hook answers the 422: its body, not a schema of ours.
+        let mut response = Response::new("Validation Error");
+        crate::reject::document(shape, &mut response, None);
+        cx.operation().add_response(422, response);
+        return Ok(());
+    }
+    let item = cx.component_schema(
         "ValidationError",
         json_schema!({
             "properties": {
@@ -50,6 +61,13 @@ pub fn validation_error_response(cx: &mut DescribeCx<'_>) -> Result<(), DocError
             "title": "ValidationError"
         }),
     )?;
+    if shape == crate::reject::DocShape::Problem {
+        // A RejectionLayer outside answers the 422: problem details with the same errors.
+        let mut response = Response::new("Validation Error");
+        crate::reject::document(shape, &mut response, Some(item));
+        cx.operation().add_response(422, response);
+        return Ok(());
+    }
     let reference = cx.component_schema(
         "HTTPValidationError",
         json_schema!({
