@@ -291,6 +291,14 @@ where
 
 type OnReject = Arc<dyn Fn(&AuthError) -> Response<Body> + Send + Sync>;
 
+/// A span field and how to write the principal into it ([`AuthLayer::record_principal`]); the
+/// principal arrives type-erased and is downcast to the verifier's principal type.
+#[derive(Clone)]
+struct Record {
+    field: &'static str,
+    value: Arc<dyn Fn(&dyn std::any::Any) -> Option<String> + Send + Sync>,
+}
+
 struct Shared<Sch, V> {
     scheme: Sch,
     verify: V,
@@ -299,6 +307,7 @@ struct Shared<Sch, V> {
     /// a clone per request is a reference count).
     unknown: ScopesUnknown,
     log_level: tracing::Level,
+    record: Option<Record>,
 }
 
 /// Authenticates requests with a [`Scheme`], as FastAPI's security dependencies do.
@@ -340,6 +349,7 @@ pub struct AuthLayer<Sch, V = NoVerify> {
     verify: V,
     on_reject: Option<OnReject>,
     log_level: tracing::Level,
+    record: Option<Record>,
 }
 
 impl<Sch: fmt::Debug, V> fmt::Debug for AuthLayer<Sch, V> {
@@ -361,6 +371,7 @@ impl<Sch: Scheme> AuthLayer<Sch> {
             verify: NoVerify,
             on_reject: None,
             log_level: tracing::Level::DEBUG,
+            record: None,
         }
     }
 }
@@ -426,6 +437,8 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
             verify,
             on_reject: self.on_reject,
             log_level: self.log_level,
+            // The principal's type may change: a recorder for the old one would never match.
+            record: None,
         }
     }
 
@@ -448,6 +461,8 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
             },
             on_reject: self.on_reject,
             log_level: self.log_level,
+            // The principal's type may change: a recorder for the old one would never match.
+            record: None,
         }
     }
 
@@ -474,6 +489,23 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
         self
     }
 
+    /// Records the verified principal on the current span, as `field` (for example the user
+    /// id on the span of tower-http's `TraceLayer`), after every check passed. As always with
+    /// `tracing`, the span must declare the field: `tracing::info_span!("request", user.id =
+    /// tracing::field::Empty)` in `TraceLayer::make_span_with`. Set it last: a later
+    /// `verify_with`, `and_then` or `authorize` changes the principal and drops it.
+    pub fn record_principal<F>(mut self, field: &'static str, value: F) -> Self
+    where
+        V: Verify<Sch::Credentials>,
+        F: Fn(&V::Principal) -> String + Send + Sync + 'static,
+    {
+        self.record = Some(Record {
+            field,
+            value: Arc::new(move |principal| principal.downcast_ref::<V::Principal>().map(&value)),
+        });
+        self
+    }
+
     /// The scheme.
     pub fn scheme(&self) -> &Sch {
         &self.scheme
@@ -497,6 +529,8 @@ impl<Sch: Scheme, V, F> AuthLayer<Sch, AndThen<V, F>> {
             },
             on_reject: self.on_reject,
             log_level: self.log_level,
+            // The principal's type may change: a recorder for the old one would never match.
+            record: None,
         }
     }
 }
@@ -515,6 +549,7 @@ impl<S, Sch: Scheme, V: Verify<Sch::Credentials>> Layer<S> for AuthLayer<Sch, V>
                 scheme: self.scheme.meta().scheme_name.as_str().into(),
             },
             log_level: self.log_level,
+            record: self.record.clone(),
         };
         Auth {
             inner,
@@ -643,6 +678,11 @@ impl<Sch: Scheme, V: Send + Sync + 'static> Shared<Sch, V> {
         }
         if let Err(error) = self.verify.authorize(&principal, parts) {
             return Err(self.reject(error));
+        }
+        if let Some(record) = &self.record {
+            if let Some(value) = (record.value)(&principal) {
+                tracing::Span::current().record(record.field, value.as_str());
+            }
         }
         V::store(principal, &mut parts.extensions);
         Ok(())

@@ -1252,3 +1252,58 @@ async fn a_verifier_that_answers_at_once_gets_the_same_checks_as_one_that_waits(
         (StatusCode::OK, r#"None Some("waited-later")"#)
     );
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_verified_principal_is_recorded_on_the_current_span() {
+    use tracing::Instrument as _;
+    let (logs, _guard) = capture_logs();
+    let traced = service_fn(|_req: Request<()>| async {
+        tracing::info!("handled");
+        Ok::<_, Infallible>(Response::new(Body::empty()))
+    });
+    let request_span = || tracing::info_span!("request", user.id = tracing::field::Empty);
+    // A verifier that waits (a closure), and one that answers at once.
+    let basic = AuthLayer::new(HttpBasic::new())
+        .verify(users)
+        .record_principal("user.id", |user: &String| format!("basic:{user}"))
+        .layer(traced);
+    let bearer = AuthLayer::new(OAuth2PasswordBearer::new("token"))
+        .verify_with(Immediate)
+        .record_principal("user.id", |user: &String| format!("bearer:{user}"))
+        .layer(traced);
+    let ok = basic
+        .clone()
+        .oneshot(basic_req("Basic YWxpY2U6c2VjcmV0"))
+        .instrument(request_span())
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let ok = bearer
+        .clone()
+        .oneshot(basic_req("Bearer now-carol"))
+        .instrument(request_span())
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let text = logs.text();
+    assert!(text.contains("request{user.id=\"basic:alice\"}"), "{text}");
+    assert!(text.contains("request{user.id=\"bearer:carol\"}"), "{text}");
+    // A refused request records nothing; a span without the field is left alone.
+    logs.clear();
+    let refused = basic
+        .clone()
+        .oneshot(basic_req("Basic YWxpY2U6d3Jvbmc="))
+        .instrument(request_span())
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let plain = basic
+        .oneshot(basic_req("Basic YWxpY2U6c2VjcmV0"))
+        .instrument(tracing::info_span!("other"))
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), StatusCode::OK);
+    let text = logs.text();
+    assert!(!text.contains("user.id=\""), "{text}");
+    assert!(text.contains("other: "), "{text}");
+}
