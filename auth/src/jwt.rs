@@ -99,6 +99,8 @@ pub struct Claims<C = serde_json::Value> {
 pub struct JwtError {
     kind: JwtErrorKind,
     message: String,
+    /// The token's `exp` is past (a [`JwtErrorKind::Time`] error).
+    expired: bool,
 }
 
 /// The kind of a [`JwtError`].
@@ -131,7 +133,14 @@ impl JwtError {
         Self {
             kind,
             message: message.into(),
+            expired: false,
         }
+    }
+
+    /// Whether the token was refused because its `exp` is past (a [`JwtErrorKind::Time`]
+    /// error; `nbf` and `iat` are Time errors too).
+    pub fn is_expired(&self) -> bool {
+        self.expired
     }
 
     /// The kind.
@@ -300,6 +309,8 @@ struct Config {
     /// The `typ` a token must carry, when set (compared without case and without an
     /// `application/` prefix, as RFC 8725 3.11 says).
     typ: Option<String>,
+    /// RFC 6750's `error=` attributes in the challenges.
+    rfc6750: bool,
 }
 
 /// A media type without its `application/` prefix (any case), as `typ` compares (RFC 7515 4.1.9).
@@ -365,6 +376,7 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
                 scopes_claim: ScopesClaim::default(),
                 max_len: 8 * 1024,
                 typ: None,
+                rfc6750: false,
             }),
             cache: None,
             _claims: PhantomData,
@@ -501,6 +513,17 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
     #[must_use]
     pub fn scopes_claim(self, claim: ScopesClaim) -> Self {
         self.edit(|c| c.scopes_claim = claim)
+    }
+
+    /// Adds RFC 6750's error codes to the challenges (off by default: FastAPI sends none), so
+    /// that a client can tell why a token was refused: `Bearer error="invalid_token"` for a
+    /// token that does not verify, with `error_description="The access token expired"` when
+    /// its `exp` is past, and, through the layer, `Bearer error="insufficient_scope",
+    /// scope="..."` on a scope refusal (RFC 6750 3.1). A request without a token still gets
+    /// the plain `Bearer` challenge, as RFC 6750 says.
+    #[must_use]
+    pub fn rfc6750_errors(self) -> Self {
+        self.edit(|c| c.rfc6750 = true)
     }
 
     /// The longest token accepted, in bytes (default 8 KiB); longer ones are refused before any
@@ -743,7 +766,10 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
             }
         }
         if matches!(exp, Claim::Parsed(exp) if exp < now.saturating_sub(c.leeway)) {
-            return Err(JwtError::new(JwtErrorKind::Time, "expired"));
+            return Err(JwtError {
+                expired: true,
+                ..JwtError::new(JwtErrorKind::Time, "expired")
+            });
         }
         if matches!(nbf, Claim::Parsed(nbf) if nbf > now.saturating_add(c.leeway)) {
             return Err(JwtError::new(JwtErrorKind::Time, "not yet valid"));
@@ -950,10 +976,23 @@ impl<'de> serde::Deserialize<'de> for UniqueObject {
 }
 
 /// FastAPI's answer to a token that does not verify; why goes to the log at DEBUG.
-fn refuse(error: &JwtError, parts: &Parts) -> AuthError {
+fn refuse(error: &JwtError, parts: &Parts, rfc6750: bool) -> AuthError {
     tracing::debug!(target: "towerapi::auth", kind = ?error.kind(), "token refused");
-    AuthError::unauthorized("Could not validate credentials")
-        .with_challenge(bearer_challenge(parts))
+    let challenge = bearer_challenge(parts);
+    let challenge = if rfc6750 {
+        let code = if error.is_expired() {
+            "error=\"invalid_token\", error_description=\"The access token expired\""
+        } else {
+            "error=\"invalid_token\""
+        };
+        match challenge.strip_prefix("Bearer ") {
+            Some(rest) => format!("Bearer {code}, {rest}"),
+            None => format!("Bearer {code}"),
+        }
+    } else {
+        challenge
+    };
+    AuthError::unauthorized("Could not validate credentials").with_challenge(challenge)
 }
 
 /// Seconds since the Unix epoch (0 before it).
@@ -982,6 +1021,10 @@ where
         Some(principal.scopes.clone())
     }
 
+    fn bearer_error_codes(&self) -> bool {
+        self.config.rfc6750
+    }
+
     fn verify_now(
         &self,
         token: BearerToken,
@@ -1003,7 +1046,7 @@ where
         }
         Ok(JwtVerifier::verify(self, &token.0)
             .inspect(|claims| self.remember(&token.0, claims, now, keys_version))
-            .map_err(|error| refuse(&error, parts)))
+            .map_err(|error| refuse(&error, parts, self.config.rfc6750)))
     }
 
     fn verify<'a>(
@@ -1011,7 +1054,8 @@ where
         token: BearerToken,
         parts: &'a Parts,
     ) -> impl Future<Output = Result<Claims<C>, AuthError>> + Send + 'a {
-        let refuse = move |error: JwtError| refuse(&error, parts);
+        let rfc6750 = self.config.rfc6750;
+        let refuse = move |error: JwtError| refuse(&error, parts, rfc6750);
         let now = unix_now();
         let hit = self
             .cache
@@ -1047,6 +1091,10 @@ where
 
     fn granted_scopes(principal: &Claims<C>) -> Option<Vec<String>> {
         Some(principal.scopes.clone())
+    }
+
+    fn bearer_error_codes(&self) -> bool {
+        self.config.rfc6750
     }
 
     fn verify_now(
@@ -2028,6 +2076,97 @@ mod tests {
         assert!(verifier()
             .verify(&hs(json!({"exp": FUTURE, "aud": 5})))
             .is_ok());
+    }
+
+    #[tokio::test]
+    async fn rfc6750_error_codes_when_asked_fastapis_bytes_by_default() {
+        use tower::{Layer as _, ServiceExt as _};
+        let challenge = |verifier: JwtVerifier, token: Option<String>, inner_scope: bool| {
+            let auth =
+                crate::AuthLayer::new(crate::OAuth2PasswordBearer::new("token")).jwt(verifier);
+            let handler = tower::service_fn(|_req: http::Request<()>| async {
+                Ok::<_, std::convert::Infallible>(http::Response::new(
+                    towerapi_encode::Body::empty(),
+                ))
+            });
+            let svc = if inner_scope {
+                tower::util::BoxCloneSyncService::new(
+                    auth.layer(crate::ScopesLayer::new(["items:read"]).layer(handler)),
+                )
+            } else {
+                tower::util::BoxCloneSyncService::new(
+                    crate::ScopesLayer::new(["items:read"]).layer(auth.layer(handler)),
+                )
+            };
+            let mut req = http::Request::builder();
+            if let Some(t) = token {
+                req = req.header("authorization", format!("Bearer {t}"));
+            }
+            async move {
+                let res = svc.oneshot(req.body(()).unwrap()).await.unwrap();
+                let www = res
+                    .headers()
+                    .get_all("www-authenticate")
+                    .iter()
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                (res.status().as_u16(), www)
+            }
+        };
+        let good = hs(json!({"sub": "alice", "scopes": ["items:read"], "exp": FUTURE}));
+        let no_scope = hs(json!({"sub": "alice", "scopes": [], "exp": FUTURE}));
+        let expired = hs(json!({"sub": "alice", "scopes": ["items:read"], "exp": 1}));
+        let bad = format!("{good}x");
+        for inner in [false, true] {
+            let on = || verifier().rfc6750_errors();
+            // No token: the plain challenge (RFC 6750 3.1: no error code without a token).
+            assert_eq!(
+                challenge(on(), None, inner).await,
+                (401, "Bearer".to_owned())
+            );
+            assert_eq!(
+                challenge(on(), Some(good.clone()), inner).await,
+                (200, String::new())
+            );
+            // The scopes required outside the auth layer are in its challenge; those inside
+            // are checked later.
+            let scope = if inner { "" } else { ", scope=\"items:read\"" };
+            assert_eq!(
+                challenge(on(), Some(bad.clone()), inner).await,
+                (401, format!("Bearer error=\"invalid_token\"{scope}"))
+            );
+            assert_eq!(
+                challenge(on(), Some(expired.clone()), inner).await,
+                (
+                    401,
+                    format!(
+                        "Bearer error=\"invalid_token\", error_description=\"The access token expired\"{scope}"
+                    )
+                )
+            );
+            assert_eq!(
+                challenge(on(), Some(no_scope.clone()), inner).await,
+                (
+                    403,
+                    "Bearer error=\"insufficient_scope\", scope=\"items:read\"".to_owned()
+                )
+            );
+            // Off: FastAPI's bytes.
+            let plain = if inner {
+                "Bearer".to_owned()
+            } else {
+                "Bearer scope=\"items:read\"".to_owned()
+            };
+            assert_eq!(
+                challenge(verifier(), Some(expired.clone()), inner).await,
+                (401, plain)
+            );
+            assert_eq!(
+                challenge(verifier(), Some(no_scope.clone()), inner).await,
+                (403, "Bearer scope=\"items:read\"".to_owned())
+            );
+        }
     }
 
     #[test]

@@ -57,6 +57,14 @@ pub trait Verify<C>: Clone + Send + Sync + 'static {
         Err(credentials)
     }
 
+    /// Whether this verifier's bearer challenges carry RFC 6750's error codes (see
+    /// [`JwtVerifier::rfc6750_errors`](crate::jwt::JwtVerifier::rfc6750_errors)): the layer then
+    /// marks the request so that a scope refusal says `error="insufficient_scope"`. Default:
+    /// `false`, FastAPI's bytes.
+    fn bearer_error_codes(&self) -> bool {
+        false
+    }
+
     /// A last check, after the layer checked the granted scopes against the required ones
     /// (FastAPI's `get_current_active_user` after `get_current_user`). Default: none.
     ///
@@ -194,6 +202,10 @@ where
         principal.scopes.clone()
     }
 
+    fn bearer_error_codes(&self) -> bool {
+        self.first.bearer_error_codes()
+    }
+
     fn authorize(&self, principal: &WithScopes<P>, parts: &Parts) -> Result<(), AuthError> {
         self.check.check(&principal.principal, parts)
     }
@@ -296,8 +308,10 @@ type OnReject = Arc<dyn Fn(&AuthError) -> Response<Body> + Send + Sync>;
 #[derive(Clone)]
 struct Record {
     field: &'static str,
-    value: Arc<dyn Fn(&dyn std::any::Any) -> Option<String> + Send + Sync>,
+    value: RecordFn,
 }
+
+type RecordFn = Arc<dyn Fn(&dyn std::any::Any) -> Option<String> + Send + Sync>;
 
 struct Shared<Sch, V> {
     scheme: Sch,
@@ -666,6 +680,9 @@ impl<Sch: Scheme, V: Send + Sync + 'static> Shared<Sch, V> {
     where
         V: Verify<Sch::Credentials>,
     {
+        if self.verify.bearer_error_codes() {
+            parts.extensions.insert(crate::scopes::BearerErrorCodes);
+        }
         match V::granted_scopes(&principal) {
             Some(granted) => {
                 parts.extensions.insert(GrantedScopes(granted));

@@ -34,10 +34,23 @@ impl GrantedScopes {
         if required.scopes().iter().all(|s| self.0.contains(s)) {
             return Ok(());
         }
-        Err(AuthError::forbidden("Not enough permissions")
-            .with_challenge(format!("Bearer scope=\"{}\"", required.scope_str())))
+        let challenge = if parts.extensions.get::<BearerErrorCodes>().is_some() {
+            format!(
+                "Bearer error=\"insufficient_scope\", scope=\"{}\"",
+                required.scope_str()
+            )
+        } else {
+            format!("Bearer scope=\"{}\"", required.scope_str())
+        };
+        Err(AuthError::forbidden("Not enough permissions").with_challenge(challenge))
     }
 }
+
+/// Put into the request by a verifying layer whose verifier sends RFC 6750's error codes
+/// ([`Verify::bearer_error_codes`](crate::Verify::bearer_error_codes)): a scope refusal then
+/// says `error="insufficient_scope"` (RFC 6750 3.1).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BearerErrorCodes;
 
 /// Set by a verifying [`AuthLayer`](crate::AuthLayer) whose verifier authenticated the request
 /// but cannot tell which scopes it holds (a closure verifier, or no verifier at all). A route
