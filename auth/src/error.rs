@@ -225,3 +225,14 @@ impl axum_core::response::IntoResponse for AuthError {
         self.into_http_response().map(axum_core::body::Body::new)
     }
 }
+
+/// A handler returning `Result<Reply<T>, AuthError>` documents `T` on an `ApiRouter`; the error
+/// adds nothing (its status is the handler's choice).
+#[cfg(feature = "openapi")]
+impl towerapi_openapi::DescribeOutput for AuthError {
+    fn describe_output(
+        _cx: &mut towerapi_openapi::DescribeCx<'_>,
+    ) -> Result<(), towerapi_openapi::DocError> {
+        Ok(())
+    }
+}
