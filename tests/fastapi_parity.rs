@@ -1,9 +1,9 @@
-//! `examples/fastapi_parity.rs` (app.py ported to towerapi on axum) against BEHAVIOUR.md, over
-//! real HTTP on 127.0.0.1: every route's success case and each failure mode BEHAVIOUR.md
-//! records, with the exact status, every header (but `date`, and a file's `etag` and
+//! `examples/fastapi_parity.rs` (app.py ported to towerapi on axum) against FastAPI's recorded
+//! answers (docs/behaviour.md), over real HTTP on 127.0.0.1: every route's success case and each
+//! failure mode recorded, with the exact status, every header (but `date`, and a file's `etag` and
 //! `last-modified`, checked apart) and the body bytes. Where the answer is not FastAPI's, the
-//! row says why: a deliberate difference of BEHAVIOUR.md's table, or axum's routing and request
-//! validation.
+//! row says why: a deliberate difference (docs/behaviour.md, "Where towerapi differs from
+//! FastAPI on purpose"), or axum's routing and request validation.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;
@@ -187,7 +187,8 @@ fn resp_rows() -> Vec<Row> {
         get("/resp/query-int?n=1", &[]).is(200, Json, r#"{"n":1,"tag":null}"#),
         get("/resp/query-int?n=1&tag=ab", &[]).is(200, Json, r#"{"n":1,"tag":"ab"}"#),
         get("/resp/query-int?n=1&tag=abcd", &[]).is(422, Json, r#"{"detail":[{"type":"string_too_long","loc":["query","tag"],"msg":"String should have at most 3 characters","input":"abcd","ctx":{"max_length":3}}]}"#),
-        // Routing and request validation are axum's (BEHAVIOUR.md's deliberate differences).
+        // Routing and request validation are axum's (docs/behaviour.md, "Routing and request
+        // validation are the server's").
         // FastAPI: 422 `int_parsing` / `missing` for `n`.
         get("/resp/query-int?n=abc", &[]).is(400, Want::Headers(&[TEXT_CT, ("content-length", "68")]), "Failed to deserialize query string: n: invalid digit found in string"),
         get("/resp/query-int", &[]).is(400, Want::Headers(&[TEXT_CT, ("content-length", "53")]), "Failed to deserialize query string: missing field `n`"),
@@ -525,7 +526,8 @@ fn me_rows() -> Vec<Row> {
     ];
     // Every one of these is `Could not validate credentials` on /me, FastAPI's answer too,
     // except the last two: PyJWT accepts a token without `exp` or with a numeric-string `exp`
-    // (200); towerapi requires `exp` as a number (BEHAVIOUR.md's deliberate differences).
+    // (200); towerapi requires `exp` as a number (docs/behaviour.md, "A JWT must carry a
+    // numeric `exp`").
     let invalid = [
         expired,
         other_key,
@@ -693,7 +695,7 @@ async fn token_endpoint_issues_pyjwt_bytes() {
         );
         assert_eq!(token, pyjwt, "{content_type}: PyJWT's bytes");
         if scopes == json!([]) {
-            assert_eq!(token, FASTAPI_TOKEN, "BEHAVIOUR.md's recorded token");
+            assert_eq!(token, FASTAPI_TOKEN, "FastAPI's recorded token");
         }
         let w = send_bytes(
             server.addr,

@@ -1,5 +1,5 @@
-//! The JWT recipe's scope rules (BEHAVIOUR.md, "JWT routes: /me") in both stack orders, over
-//! real HTTP on axum and on bare hyper:
+//! The JWT recipe's scope rules (docs/behaviour/security.md, "Scopes" and "JWT") in both stack
+//! orders, over real HTTP on axum and on bare hyper:
 //!
 //! - FastAPI's shape: each route's `ScopesLayer`s outside its verifying layer (the route's
 //!   scope first, then the dependency's), as `Security(get_current_user, scopes=[...])`.

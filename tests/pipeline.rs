@@ -1,5 +1,6 @@
-//! BEHAVIOUR.md's response-pipeline rows that towerapi-encode and towerapi-layers own, over
-//! real HTTP on 127.0.0.1, with axum and with bare hyper: exact status, headers and bytes.
+//! The response-pipeline rows that towerapi-encode and towerapi-layers own
+//! (docs/behaviour/responses.md), over real HTTP on 127.0.0.1, with axum and with bare hyper:
+//! exact status, headers and bytes.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

@@ -1,5 +1,5 @@
-//! BEHAVIOUR.md's security-scheme rows over real HTTP on 127.0.0.1, with axum and with bare
-//! hyper: exact status, `WWW-Authenticate`, content-type, content-length and body.
+//! The security-scheme rows (docs/behaviour/security.md) over real HTTP on 127.0.0.1, with axum
+//! and with bare hyper: exact status, `WWW-Authenticate`, content-type, content-length and body.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

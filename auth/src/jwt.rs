@@ -1157,7 +1157,7 @@ impl<Sch: crate::Scheme> crate::AuthLayer<Sch> {
 /// let token = JwtIssuer::hs256(b"oracle-secret")
 ///     .issue_at(&TokenClaims { sub: "alice", scopes: vec![] }, 4102444800)
 ///     .unwrap();
-/// // FastAPI's /token answer for alice (BEHAVIOUR.md), byte for byte:
+/// // FastAPI's /token answer for alice (docs/behaviour/security.md, "JWT"), byte for byte:
 /// assert_eq!(
 ///     token,
 ///     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsInNjb3BlcyI6W10sImV4cCI6NDEwMjQ0NDgwMH0.1efPiBA7HATqMg7vZ-HfE9L8A2fBHbYVtp4q9-SPqck"
@@ -1470,7 +1470,8 @@ mod tests {
             (Some("alice"), &["items:read".to_owned()][..], Some(FUTURE))
         );
         assert_eq!(c.custom["extra"], 1);
-        // The tutorial's own /token output verifies (BEHAVIOUR.md, PyJWT's header order).
+        // The tutorial's own /token output verifies (PyJWT's header order;
+        // docs/behaviour/security.md, "JWT").
         let fastapi = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsInNjb3BlcyI6W10sImV4cCI6NDEwMjQ0NDgwMH0.1efPiBA7HATqMg7vZ-HfE9L8A2fBHbYVtp4q9-SPqck";
         let c = verifier().verify(fastapi).unwrap();
         assert_eq!((c.sub.as_deref(), c.scopes.len()), (Some("alice"), 0));

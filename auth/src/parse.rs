@@ -1,4 +1,5 @@
-//! Parsing as Starlette and FastAPI do it, byte for byte (BEHAVIOUR.md, "Header parsing").
+//! Parsing as Starlette and FastAPI do it, byte for byte (docs/behaviour/security.md,
+//! "Reading the `Authorization` header", "API keys").
 
 use std::borrow::Cow;
 

@@ -653,7 +653,7 @@ mod jwt_issuer_pyjwt_bytes {
 
     #[test]
     fn fastapi_token_answer_byte_for_byte() {
-        // BEHAVIOUR.md, /token for alice: jwt.encode({"sub": "alice", "scopes": [], "exp": 4102444800}, ...)
+        // FastAPI's /token answer for alice (docs/behaviour/security.md, "JWT"): jwt.encode({"sub": "alice", "scopes": [], "exp": 4102444800}, ...)
         const ALICE: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsInNjb3BlcyI6W10sImV4cCI6NDEwMjQ0NDgwMH0.1efPiBA7HATqMg7vZ-HfE9L8A2fBHbYVtp4q9-SPqck";
         let issuer = JwtIssuer::hs256(SECRET);
         let token = issuer

@@ -126,7 +126,8 @@ fn chrono_both_paths() {
         delta,
     };
     let s = json(&a);
-    // FastAPI path A (BEHAVIOUR.md /resp/encode), and Python's six-digit microseconds.
+    // FastAPI path A (`/resp/encode`; docs/behaviour/responses.md, "Dates, durations, decimals,
+    // bytes"), and Python's six-digit microseconds.
     assert_eq!(
         s,
         r#"{"naive":"2024-01-02T03:04:05.123456","utc":"2024-01-02T03:04:05+00:00","offset":"2024-01-02T03:04:05+05:30","date":"2024-01-02","time":"03:04:05.500000","delta":93603.5}"#
@@ -142,7 +143,8 @@ fn chrono_both_paths() {
         delta,
     };
     let s = json(&b);
-    // FastAPI path B (BEHAVIOUR.md /resp/encode-model): `Z` and an ISO duration.
+    // FastAPI path B (`/resp/encode-model`; docs/behaviour/responses.md, "Dates, durations,
+    // decimals, bytes"): `Z` and an ISO duration.
     assert_eq!(
         s,
         r#"{"naive":"2024-01-02T03:04:05.123456","utc":"2024-01-02T03:04:05Z","offset":"2024-01-02T03:04:05+05:30","date":"2024-01-02","time":"03:04:05.500000","delta":"P1DT2H3.5S"}"#

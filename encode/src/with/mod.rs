@@ -1,9 +1,9 @@
 //! `#[serde(with = "...")]` helpers for the types whose serde default differs from FastAPI.
 //!
-//! FastAPI writes the same value differently on its two JSON paths (see BEHAVIOUR.md,
-//! "response pipeline"): **path A** is a route without a response model (`jsonable_encoder`
-//! then `json.dumps`), **path B** a route with one (pydantic's `model_dump_json`). Pick the
-//! helper of the path you are matching:
+//! FastAPI writes the same value differently on its two JSON paths (see
+//! docs/behaviour/responses.md, "Three JSON paths"): **path A** is a route without a response
+//! model (`jsonable_encoder` then `json.dumps`), **path B** a route with one (pydantic's
+//! `model_dump_json`). Pick the helper of the path you are matching:
 //!
 //! | value | serde default | path A helper | path B helper |
 //! |---|---|---|---|
