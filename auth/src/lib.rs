@@ -38,6 +38,41 @@
 //! assert_eq!(svc.oneshot(req).await.unwrap().status(), 401);
 //! # }
 //! ```
+//!
+//! # Layers from a helper function
+//!
+//! Every layer here is a plain, nameable type, so a helper can build one and return it. With a
+//! JWT verifier the whole type is spelled out; with a closure or an `async fn` verifier, say
+//! `impl Verify<...>` for the verifier (its type has no name), never `impl Layer<S>` (whose
+//! service bounds would have to be repeated). A stack is a tuple of layers, outer first:
+//! ```
+//! # #[cfg(any(feature = "jwt-aws-lc-rs", feature = "jwt-rust-crypto"))] {
+//! use http::request::Parts;
+//! use towerapi_auth::jwt::JwtVerifier;
+//! use towerapi_auth::{
+//!     constant_time_eq, ApiKey, ApiKeyHeader, AuthError, AuthLayer, OAuth2PasswordBearer,
+//!     ScopesLayer, Verify,
+//! };
+//!
+//! /// Bearer JWT with scope `items:read`: FastAPI's `Security(get_current_user, scopes=[...])`.
+//! fn read_items(secret: &[u8]) -> (ScopesLayer, AuthLayer<OAuth2PasswordBearer, JwtVerifier>) {
+//!     let auth = AuthLayer::new(OAuth2PasswordBearer::new("token")).jwt(JwtVerifier::hs256(secret));
+//!     (ScopesLayer::new(["items:read"]), auth)
+//! }
+//!
+//! async fn service_key(key: ApiKey, _parts: &Parts) -> Result<String, AuthError> {
+//!     if constant_time_eq(&key.0, "k1") { Ok("service-a".to_owned()) } else { Err(AuthError::forbidden("Invalid API key")) }
+//! }
+//!
+//! /// An API key checked by a function: the verifier's type is `impl Verify<...>`.
+//! fn api_key() -> AuthLayer<ApiKeyHeader, impl Verify<ApiKey, Principal = String>> {
+//!     AuthLayer::new(ApiKeyHeader::new("x-api-key").expect("a valid header name")).verify(service_key)
+//! }
+//!
+//! # let (_scopes, _auth) = read_items(b"secret");
+//! # let _ = api_key();
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
