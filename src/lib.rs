@@ -45,7 +45,7 @@ pub use towerapi_encode::{Body, Payload, Reply};
 /// (`class::Json`, `class::Html`, `class::Redirect`, `class::File`, `class::Stream`), since
 /// `Json`, `Html` and `Redirect` are axum's and `File` is std's and tokio's.
 pub mod prelude {
-    pub use towerapi_auth::{AuthError, AuthLayer, Principal, ScopesLayer, Verify};
+    pub use towerapi_auth::{AuthError, AuthLayer, Principal, RejectionLayer, ScopesLayer, Verify};
     pub use towerapi_encode::class::{self, PlainText, PydanticJson, ResponseClass};
     pub use towerapi_encode::{Body, Payload, Reply};
     pub use towerapi_layers::{
