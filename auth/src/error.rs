@@ -25,8 +25,9 @@ pub enum AuthErrorKind {
 ///
 /// The default answer is FastAPI's: the status, `WWW-Authenticate` challenges, and the JSON
 /// body `{"detail": ...}` with `content-type: application/json` and `content-length`. A layer's
-/// [`on_reject`](crate::AuthLayer::on_reject) hook may shape another body; the status and the
-/// challenges stay unless the hook sets its own.
+/// [`on_reject`](crate::AuthLayer::on_reject) hook, or an app-wide
+/// [`RejectionLayer`](crate::RejectionLayer) (which also sees an `AuthError` a handler returns),
+/// may shape another body; the status and the challenges stay unless the hook sets its own.
 ///
 /// # Example
 /// ```
