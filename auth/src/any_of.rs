@@ -1,10 +1,11 @@
 //! [`AnyOf`]: alternative schemes on one route (API key OR bearer), which OpenAPI can say and
 //! FastAPI cannot do.
 
+use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Uri};
 
 use crate::scheme::SchemeMeta;
-use crate::{AuthError, Scheme};
+use crate::{AuthError, Scheme, Verify};
 
 /// Credentials from one of two schemes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,5 +116,101 @@ impl<A: Scheme, B: Scheme> Scheme for AnyOf<A, B> {
             Either::Second(c) => B::store(c, extensions),
         }
         extensions.insert(credentials.clone());
+    }
+}
+
+/// A verifier per branch of an [`AnyOf`]: `First` credentials go to the first verifier,
+/// `Second` ones to the second, and the handler gets `Principal<Either<P1, P2>>`. Each
+/// branch keeps what its verifier does: the scopes a JWT verifier grants are checked against
+/// the route's, a closure's branch holds no scopes (so a route that requires some refuses it,
+/// unless the closure reports them with [`AuthLayer::verify_scoped`](crate::AuthLayer::verify_scoped)'s
+/// [`WithScopes`](crate::WithScopes)).
+///
+/// **A request that carries credentials of both schemes** is verified with the first scheme
+/// of the `AnyOf` only, as [`AnyOf`] extracts them: order the schemes so that the one you
+/// trust to decide comes first. Its refusal is the answer; the second credential is not tried
+/// (a refused key next to a valid token is refused, never silently re-tried with the token).
+///
+/// # Example
+/// ```
+/// # #[cfg(any(feature = "jwt-aws-lc-rs", feature = "jwt-rust-crypto"))] {
+/// use towerapi_auth::jwt::JwtVerifier;
+/// use towerapi_auth::{constant_time_eq, verify_fn, AnyOf, ApiKey, ApiKeyHeader, AuthError, AuthLayer, Either, HttpBearer, VerifyEach};
+///
+/// let key = verify_fn(|key: ApiKey, _parts: &http::request::Parts| async move {
+///     if constant_time_eq(&key.0, "k1") { Ok("service-a".to_owned()) } else { Err(AuthError::forbidden("Invalid API key")) }
+/// });
+/// let layer = AuthLayer::new(AnyOf::new(ApiKeyHeader::new("x-api-key").unwrap(), HttpBearer::new()))
+///     .verify_with(VerifyEach::new(key, JwtVerifier::<serde_json::Value>::hs256(b"secret")));
+/// // The handler takes `Principal<Either<String, Claims>>`.
+/// # let _ = layer;
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct VerifyEach<V1, V2> {
+    first: V1,
+    second: V2,
+}
+
+impl<V1, V2> VerifyEach<V1, V2> {
+    /// The first scheme's verifier, then the second's.
+    pub fn new(first: V1, second: V2) -> Self {
+        Self { first, second }
+    }
+}
+
+impl<C1, C2, V1, V2> Verify<Either<C1, C2>> for VerifyEach<V1, V2>
+where
+    C1: Send + 'static,
+    C2: Send + 'static,
+    V1: Verify<C1>,
+    V2: Verify<C2>,
+{
+    type Principal = Either<V1::Principal, V2::Principal>;
+
+    fn granted_scopes(principal: &Self::Principal) -> Option<Vec<String>> {
+        match principal {
+            Either::First(p) => V1::granted_scopes(p),
+            Either::Second(p) => V2::granted_scopes(p),
+        }
+    }
+
+    fn bearer_error_codes(&self) -> bool {
+        self.first.bearer_error_codes() || self.second.bearer_error_codes()
+    }
+
+    fn verify_now(
+        &self,
+        credentials: Either<C1, C2>,
+        parts: &Parts,
+    ) -> Result<Result<Self::Principal, AuthError>, Either<C1, C2>> {
+        match credentials {
+            Either::First(c) => match self.first.verify_now(c, parts) {
+                Ok(outcome) => Ok(outcome.map(Either::First)),
+                Err(c) => Err(Either::First(c)),
+            },
+            Either::Second(c) => match self.second.verify_now(c, parts) {
+                Ok(outcome) => Ok(outcome.map(Either::Second)),
+                Err(c) => Err(Either::Second(c)),
+            },
+        }
+    }
+
+    async fn verify(
+        &self,
+        credentials: Either<C1, C2>,
+        parts: &Parts,
+    ) -> Result<Self::Principal, AuthError> {
+        match credentials {
+            Either::First(c) => self.first.verify(c, parts).await.map(Either::First),
+            Either::Second(c) => self.second.verify(c, parts).await.map(Either::Second),
+        }
+    }
+
+    fn authorize(&self, principal: &Self::Principal, parts: &Parts) -> Result<(), AuthError> {
+        match principal {
+            Either::First(p) => self.first.authorize(p, parts),
+            Either::Second(p) => self.second.authorize(p, parts),
+        }
     }
 }

@@ -226,9 +226,32 @@ where
     }
 }
 
-/// A function as a [`Verify`].
+/// A function as a [`Verify`]: what [`AuthLayer::verify`] uses, and [`verify_fn`] makes for a
+/// verifier of its own (a branch of [`VerifyEach`](crate::VerifyEach)).
 #[derive(Clone)]
 pub struct VerifyFn<F>(F);
+
+/// An async function of the credentials and the request head as a [`Verify`] (see
+/// [`AuthLayer::verify`] for the signature).
+pub fn verify_fn<C, F, P>(f: F) -> VerifyFn<F>
+where
+    C: Send + 'static,
+    F: for<'a> VerifyCall<'a, C, Principal = P> + Clone + Send + Sync + 'static,
+    P: Clone + Send + Sync + 'static,
+{
+    VerifyFn(f)
+}
+
+/// [`verify_fn`] for a function that also reports the scopes it grants, as
+/// [`AuthLayer::verify_scoped`] takes.
+pub fn verify_scoped_fn<C, F, P>(f: F) -> VerifyScopedFn<F>
+where
+    C: Send + 'static,
+    F: for<'a> VerifyCall<'a, C, Principal = WithScopes<P>> + Clone + Send + Sync + 'static,
+    P: Clone + Send + Sync + 'static,
+{
+    VerifyScopedFn(f)
+}
 
 impl<F> fmt::Debug for VerifyFn<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -92,7 +92,7 @@ mod reject;
 pub mod scheme;
 mod scopes;
 
-pub use any_of::{AnyOf, Either};
+pub use any_of::{AnyOf, Either, VerifyEach};
 pub use credentials::{
     constant_time_eq, ApiKey, AuthorizationValue, BearerToken, HttpAuthorizationCredentials,
     HttpBasicCredentials, Principal,
@@ -101,8 +101,8 @@ pub use error::{AuthError, AuthErrorKind};
 #[cfg(feature = "axum")]
 pub use extract::MissingCredentials;
 pub use layer::{
-    AndThen, Auth, AuthLayer, Check, CheckFn, NoCheck, NoVerify, ResponseFuture, Verify,
-    VerifyCall, VerifyFn, VerifyScopedFn, WithScopes,
+    verify_fn, verify_scoped_fn, AndThen, Auth, AuthLayer, Check, CheckFn, NoCheck, NoVerify,
+    ResponseFuture, Verify, VerifyCall, VerifyFn, VerifyScopedFn, WithScopes,
 };
 pub use reject::{
     Detail, Problem, Rejection, RejectionFuture, RejectionLayer, Rejections, RequestHead,

@@ -1307,3 +1307,116 @@ async fn the_verified_principal_is_recorded_on_the_current_span() {
     assert!(!text.contains("user.id=\""), "{text}");
     assert!(text.contains("other: "), "{text}");
 }
+
+#[cfg(any(feature = "jwt-aws-lc-rs", feature = "jwt-rust-crypto"))]
+#[tokio::test]
+async fn any_of_with_a_verifier_per_branch() {
+    use crate::jwt::{Claims, JwtIssuer, JwtVerifier};
+    let key = verify_fn(|key: ApiKey, _parts: &Parts| async move {
+        if constant_time_eq(&key.0, "k1") {
+            Ok("service-a".to_owned())
+        } else {
+            Err(AuthError::forbidden("Invalid API key"))
+        }
+    });
+    let jwt = JwtVerifier::<serde_json::Value>::hs256(b"secret");
+    let layer = AuthLayer::new(AnyOf::new(
+        ApiKeyHeader::new("x-api-key").unwrap(),
+        HttpBearer::new(),
+    ))
+    .verify_with(VerifyEach::new(key, jwt));
+    let who = service_fn(|req: Request<()>| async move {
+        let who = match req.extensions().get::<Principal<Either<String, Claims>>>() {
+            Some(Principal(Either::First(service))) => format!("key {service}"),
+            Some(Principal(Either::Second(claims))) => format!("jwt {:?}", claims.sub),
+            None => "none".to_owned(),
+        };
+        Ok::<_, Infallible>(Response::new(Body::full(who)))
+    });
+    let issue = |scopes: &[&str]| {
+        JwtIssuer::hs256(b"secret")
+            .issue_at(
+                &serde_json::json!({"sub": "alice", "scopes": scopes}),
+                4_102_444_800,
+            )
+            .unwrap()
+    };
+    let req = |headers: &[(&str, String)]| {
+        let mut r = Request::builder();
+        for (n, v) in headers {
+            r = r.header(*n, v.as_str());
+        }
+        r.body(()).unwrap()
+    };
+    let open = layer.clone().layer(who);
+    let scoped = ScopesLayer::new(["admin"]).layer(layer.layer(who));
+    let bearer = |t: String| ("authorization", format!("Bearer {t}"));
+    let key = |k: &str| ("x-api-key", k.to_owned());
+    for (svc, headers, want) in [
+        // Each branch with its own verifier.
+        (&open, vec![key("k1")], (200, "key service-a".to_owned())),
+        (
+            &open,
+            vec![bearer(issue(&[]))],
+            (200, r#"jwt Some("alice")"#.to_owned()),
+        ),
+        (
+            &open,
+            vec![key("wrong")],
+            (403, r#"{"detail":"Invalid API key"}"#.to_owned()),
+        ),
+        (
+            &open,
+            vec![bearer("x.y.z".to_owned())],
+            (
+                401,
+                r#"{"detail":"Could not validate credentials"}"#.to_owned(),
+            ),
+        ),
+        // Both present: the first scheme (the key) decides, even next to a valid token.
+        (
+            &open,
+            vec![key("wrong"), bearer(issue(&["admin"]))],
+            (403, r#"{"detail":"Invalid API key"}"#.to_owned()),
+        ),
+        (
+            &open,
+            vec![key("k1"), bearer("bad".to_owned())],
+            (200, "key service-a".to_owned()),
+        ),
+        // Neither: both challenges.
+        (
+            &open,
+            vec![],
+            (401, r#"{"detail":"Not authenticated"}"#.to_owned()),
+        ),
+    ] {
+        let res = svc.clone().oneshot(req(&headers)).await.unwrap();
+        let (status, _, body) = read(res).await;
+        assert_eq!((status.as_u16(), body), want, "{headers:?}");
+    }
+    let res = open.oneshot(req(&[])).await.unwrap();
+    assert_eq!(
+        res.headers()
+            .get_all(header::WWW_AUTHENTICATE)
+            .iter()
+            .collect::<Vec<_>>(),
+        ["APIKey", "Bearer"]
+    );
+    // Scopes: checked for the JWT branch; the key branch knows none and fails closed.
+    for (headers, want) in [
+        (
+            vec![bearer(issue(&["admin"]))],
+            (200, r#"jwt Some("alice")"#.to_owned()),
+        ),
+        (
+            vec![bearer(issue(&["items"]))],
+            (403, r#"{"detail":"Not enough permissions"}"#.to_owned()),
+        ),
+        (vec![key("k1")], (500, "Internal Server Error".to_owned())),
+    ] {
+        let res = scoped.clone().oneshot(req(&headers)).await.unwrap();
+        let (status, _, body) = read(res).await;
+        assert_eq!((status.as_u16(), body), want, "{headers:?}");
+    }
+}
