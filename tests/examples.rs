@@ -320,3 +320,118 @@ async fn fastapi_parity() {
         (403, Some("Bearer scope=\"items:write items:read\""))
     );
 }
+
+/// The service example: every feature of a first day's service, over real HTTP.
+#[tokio::test]
+async fn service() {
+    let (_running, addr, rx) = start("service");
+    let json = |w: &common::Wire| -> serde_json::Value { serde_json::from_slice(&w.body).unwrap() };
+    let problem = |status: u16, title: &str, detail: &str| serde_json::json!({"type": "about:blank", "title": title, "status": status, "detail": detail});
+    // Public.
+    let w = send(addr, "GET", "/health", &[]).await;
+    assert_eq!((w.status, w.body.as_slice()), (200, br#""ok""#.as_slice()));
+    // The password login, and its refusal as problem details.
+    let all = login(
+        addr,
+        b"username=alice&password=wonderland&scope=me items:read items:write",
+    )
+    .await;
+    let reader = login(addr, b"username=alice&password=wonderland&scope=items:read").await;
+    let w = common::send_body(
+        addr,
+        "POST",
+        "/token",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        b"username=alice&password=nope",
+    )
+    .await;
+    assert_eq!(w.status, 400);
+    assert_eq!(w.header("content-type"), Some("application/problem+json"));
+    assert_eq!(
+        json(&w),
+        problem(400, "Bad Request", "Incorrect username or password")
+    );
+    // The public model drops the hash.
+    let w = send(addr, "GET", "/users/me", &[("authorization", &all)]).await;
+    assert_eq!(w.status, 200);
+    assert_eq!(
+        w.body,
+        br#"{"username":"alice","full_name":"Alice Liddell"}"#
+    );
+    // A missing scope: 403, RFC 6750's code in the challenge.
+    let w = send(addr, "GET", "/users/me", &[("authorization", &reader)]).await;
+    assert_eq!(
+        (w.status, w.header("www-authenticate")),
+        (
+            403,
+            Some(r#"Bearer error="insufficient_scope", scope="me""#)
+        )
+    );
+    assert_eq!(
+        json(&w),
+        problem(403, "Forbidden", "Not enough permissions")
+    );
+    // No token: 401 with the plain challenge.
+    let w = send(addr, "GET", "/items", &[]).await;
+    assert_eq!(
+        (w.status, w.header("www-authenticate")),
+        (401, Some("Bearer"))
+    );
+    assert_eq!(json(&w), problem(401, "Unauthorized", "Not authenticated"));
+    // Items: read with one scope, write with another (201), an audit line after the answer.
+    let w = send(addr, "GET", "/items", &[("authorization", &reader)]).await;
+    assert_eq!((w.status, w.body.as_slice()), (200, b"[]".as_slice()));
+    let item = br#"{"name":"apple","price":1.25}"#;
+    let headers = [
+        ("authorization", reader.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let w = common::send_body(addr, "POST", "/items", &headers, item).await;
+    assert_eq!(w.status, 403, "the reader cannot write");
+    let headers = [
+        ("authorization", all.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let w = common::send_body(addr, "POST", "/items", &headers, item).await;
+    assert_eq!((w.status, w.body.as_slice()), (201, item.as_slice()));
+    wait_for(&rx, "audit: alice created apple");
+    let w = send(addr, "GET", "/items", &[("authorization", &reader)]).await;
+    assert_eq!(w.body, br#"[{"name":"apple","price":1.25}]"#);
+    // An API key or a token.
+    let w = send(addr, "GET", "/admin/stats", &[("x-api-key", "ops-key-1")]).await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (200, br#"{"caller":"ops","users":1}"#.as_slice())
+    );
+    let w = send(addr, "GET", "/admin/stats", &[("authorization", &reader)]).await;
+    assert_eq!(
+        (w.status, w.body.as_slice()),
+        (200, br#"{"caller":"alice","users":1}"#.as_slice())
+    );
+    let w = send(addr, "GET", "/admin/stats", &[("x-api-key", "wrong")]).await;
+    assert_eq!(json(&w), problem(403, "Forbidden", "Invalid API key"));
+    let w = send(
+        addr,
+        "GET",
+        "/admin/stats",
+        &[("authorization", "Bearer x.y.z")],
+    )
+    .await;
+    assert_eq!(
+        (w.status, w.header("www-authenticate")),
+        (401, Some(r#"Bearer error="invalid_token""#))
+    );
+    // The document says what the server does.
+    let w = send(addr, "GET", "/openapi.json", &[]).await;
+    let doc = json(&w);
+    assert_eq!(
+        doc["paths"]["/items"]["post"]["security"],
+        serde_json::json!([{"OAuth2PasswordBearer": ["items:write"]}])
+    );
+    assert_eq!(doc["paths"]["/health"]["get"].get("security"), None);
+    assert_eq!(
+        doc["paths"]["/users/me"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"],
+        serde_json::json!({"$ref": "#/components/schemas/UserOut"})
+    );
+}
