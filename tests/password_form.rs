@@ -236,3 +236,59 @@ async fn axum_rows() {
 async fn hyper_rows() {
     check(&serve_hyper(service_fn(hyper_route)).await, "hyper").await;
 }
+
+/// The axum extractors honour axum's `DefaultBodyLimit` (the smaller limit wins) and read a
+/// `FormConfig` from the request extensions.
+#[tokio::test]
+async fn axum_extractors_honour_default_body_limit_and_a_form_config() {
+    use axum::extract::DefaultBodyLimit;
+    use axum::Extension;
+    let route = || post(|f: OAuth2PasswordRequestForm| async move { Json::response(&echo(f)) });
+    let limited = serve_axum(
+        axum::Router::new()
+            .route("/token", route())
+            .layer(DefaultBodyLimit::max(1024)),
+    )
+    .await;
+    let configured = serve_axum(
+        axum::Router::new()
+            .route("/token", route())
+            .layer(Extension(FormConfig::new().limit(100))),
+    )
+    .await;
+    let unlimited = serve_axum(
+        axum::Router::new()
+            .route("/token", route())
+            .layer(DefaultBodyLimit::disable()),
+    )
+    .await;
+    let form = |len: usize| {
+        let mut body = b"username=alice&password=".to_vec();
+        body.resize(len, b'p');
+        body
+    };
+    let post_form = |server: &Server, body: Vec<u8>| {
+        let addr = server.addr;
+        async move {
+            let w = send_body(
+                addr,
+                "POST",
+                "/token",
+                &[("content-type", "application/x-www-form-urlencoded")],
+                &body,
+            )
+            .await;
+            (w.status, String::from_utf8(w.body).unwrap())
+        }
+    };
+    let too_large = (413, r#"{"detail":"Request body too large"}"#.to_owned());
+    // A 3 KB form over a 1 KB DefaultBodyLimit: refused, as axum's own extractors would.
+    assert_eq!(post_form(&limited, form(3 * 1024)).await, too_large);
+    assert_eq!(post_form(&limited, form(1000)).await.0, 200);
+    // The FormConfig in the extensions.
+    assert_eq!(post_form(&configured, form(200)).await, too_large);
+    assert_eq!(post_form(&configured, form(90)).await.0, 200);
+    // Without axum's limit, the form's own 64 KiB still holds.
+    assert_eq!(post_form(&unlimited, form(70 * 1024)).await, too_large);
+    assert_eq!(post_form(&unlimited, form(60 * 1024)).await.0, 200);
+}

@@ -166,6 +166,11 @@ impl From<OAuth2PasswordRequestFormStrict> for OAuth2PasswordRequestForm {
 // ---- configuration --------------------------------------------------------------------------
 
 /// Options for reading the form body.
+///
+/// The axum extractors ([`OAuth2PasswordRequestForm`], [`OAuth2PasswordRequestFormStrict`])
+/// take it from the request extensions (`.layer(axum::Extension(FormConfig::new().limit(..)))`
+/// on the router or the route), and honour axum's `DefaultBodyLimit` as well: the smaller limit
+/// wins, and either answers `413 {"detail":"Request body too large"}`.
 #[derive(Clone, Debug)]
 pub struct FormConfig {
     limit: usize,
@@ -748,7 +753,16 @@ where
     let mut body = std::pin::pin!(body);
     let mut buf = BytesMut::new();
     while let Some(frame) = body.as_mut().frame().await {
-        let frame = frame.map_err(|e| FormRejection::BodyRead(e.into()))?;
+        let frame = frame.map_err(|e| {
+            let error: BoxError = e.into();
+            // A limit set around the body (axum's `DefaultBodyLimit`, tower-http's
+            // `RequestBodyLimitLayer`) is the same answer as ours: 413.
+            if over_limit(&*error) {
+                FormRejection::TooLarge
+            } else {
+                FormRejection::BodyRead(error)
+            }
+        })?;
         if let Ok(data) = frame.into_data() {
             if data.len() > limit.saturating_sub(buf.len()) {
                 return Err(FormRejection::TooLarge);
@@ -757,6 +771,19 @@ where
         }
     }
     Ok(buf.freeze())
+}
+
+/// Whether a body error is a length limit's (`http_body_util::Limited`), anywhere in its chain:
+/// axum's body wraps the error of the body it boxes.
+fn over_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// Decodes an urlencoded body (`+` is a space, invalid UTF-8 is replaced).
@@ -799,6 +826,23 @@ async fn parse_multipart(bytes: Bytes, boundary: String) -> Result<RawFields, Fo
 
 // ---- axum -----------------------------------------------------------------------------------
 
+/// What the axum extractors read with: the [`FormConfig`] in the request extensions (put there
+/// with `axum::Extension(FormConfig::new().limit(..))`), else the default; and axum's
+/// `DefaultBodyLimit` around the body, so that the smaller of the two limits applies (axum's
+/// own default, 2 MB, is above the form's 64 KiB).
+#[cfg(feature = "axum")]
+fn axum_limits(
+    req: Request<axum_core::body::Body>,
+) -> (Request<axum_core::body::Body>, FormConfig) {
+    use axum_core::RequestExt as _;
+    let config = req
+        .extensions()
+        .get::<FormConfig>()
+        .cloned()
+        .unwrap_or_default();
+    (req.with_limited_body(), config)
+}
+
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl<S: Send + Sync> axum_core::extract::FromRequest<S> for OAuth2PasswordRequestForm {
@@ -808,7 +852,8 @@ impl<S: Send + Sync> axum_core::extract::FromRequest<S> for OAuth2PasswordReques
         req: Request<axum_core::body::Body>,
         _state: &S,
     ) -> Result<Self, Self::Rejection> {
-        parse_password_form(req, &FormConfig::default()).await
+        let (req, config) = axum_limits(req);
+        parse_password_form(req, &config).await
     }
 }
 
@@ -821,7 +866,8 @@ impl<S: Send + Sync> axum_core::extract::FromRequest<S> for OAuth2PasswordReques
         req: Request<axum_core::body::Body>,
         _state: &S,
     ) -> Result<Self, Self::Rejection> {
-        parse_password_form_strict(req, &FormConfig::default()).await
+        let (req, config) = axum_limits(req);
+        parse_password_form_strict(req, &config).await
     }
 }
 
