@@ -33,6 +33,7 @@ mod openapi;
 mod payload;
 mod reply;
 pub mod transcode;
+pub mod validation;
 pub mod with;
 
 pub use body::{Body, BoxError, LayerBody};
