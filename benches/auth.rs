@@ -146,7 +146,7 @@ fn bench(c: &mut Criterion) {
     run(
         &mut group,
         "ApiKeyHeader",
-        AuthLayer::new(ApiKeyHeader::new("x-api-key").unwrap()).layer(inner),
+        AuthLayer::new(ApiKeyHeader::new("x-api-key")).layer(inner),
         key,
         StatusCode::OK,
     );

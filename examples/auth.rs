@@ -84,7 +84,7 @@ fn app() -> Router {
         .route(
             "/key/header",
             get(|Principal(client): Principal<String>| async move { Reply::new(serde_json::json!({"client": client})) })
-                .layer(AuthLayer::new(ApiKeyHeader::new("x-api-key").expect("a valid header name")).verify(api_client)),
+                .layer(AuthLayer::new(ApiKeyHeader::new("x-api-key")).verify(api_client)),
         )
         .route(
             "/key/cookie",
@@ -116,7 +116,7 @@ fn app() -> Router {
             get(|b: Option<HttpAuthorizationCredentials>, k: Option<ApiKey>| async move {
                 Reply::new(serde_json::json!({"via": if b.is_some() { "bearer" } else if k.is_some() { "api key" } else { "none" }}))
             })
-            .layer(AuthLayer::new(AnyOf::new(HttpBearer::new(), ApiKeyHeader::new("x-api-key").expect("a valid header name")))),
+            .layer(AuthLayer::new(AnyOf::new(HttpBearer::new(), ApiKeyHeader::new("x-api-key")))),
         )
         .route(
             "/scopes",

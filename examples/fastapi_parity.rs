@@ -847,7 +847,7 @@ pub(crate) fn api_key_query() -> ApiKeyQuery {
 }
 
 pub(crate) fn api_key_header() -> ApiKeyHeader {
-    ApiKeyHeader::new("X-API-Key").expect("a valid header name")
+    ApiKeyHeader::new("X-API-Key")
 }
 
 pub(crate) fn api_key_cookie() -> ApiKeyCookie {

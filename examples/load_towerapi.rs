@@ -91,10 +91,7 @@ fn app(keys: &Keys) -> Router {
         )
         .route(
             "/apikey",
-            get(json).layer(
-                AuthLayer::new(ApiKeyHeader::new("x-api-key").expect("a header name"))
-                    .verify(api_key),
-            ),
+            get(json).layer(AuthLayer::new(ApiKeyHeader::new("x-api-key")).verify(api_key)),
         )
         .route("/jwt", get(json).layer(scoped(hs256.clone())))
         .route("/rs256", get(json).layer(scoped(rs256)))

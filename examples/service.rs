@@ -145,7 +145,7 @@ fn app() -> Router {
         }
     });
     let admin = AuthLayer::new(AnyOf::new(
-        ApiKeyHeader::new("x-api-key").expect("a header name"),
+        ApiKeyHeader::new("x-api-key"),
         HttpBearer::new(),
     ))
     .verify_with(VerifyEach::new(ops_key, jwt()));

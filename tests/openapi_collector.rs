@@ -16,12 +16,12 @@ use towerapi::prelude::*;
 use common::{send, serve_axum};
 
 fn key(name: &str) -> AuthLayer<ApiKeyHeader> {
-    AuthLayer::new(ApiKeyHeader::new(name).unwrap().scheme_name(name))
+    AuthLayer::new(ApiKeyHeader::try_new(name).unwrap().scheme_name(name))
 }
 
 fn optional(name: &str) -> AuthLayer<ApiKeyHeader> {
     AuthLayer::new(
-        ApiKeyHeader::new(name)
+        ApiKeyHeader::try_new(name)
             .unwrap()
             .scheme_name(name)
             .auto_error(false),

@@ -39,7 +39,7 @@ fn bearer() -> AuthLayer<HttpBearer> {
 }
 
 fn api_key() -> AuthLayer<ApiKeyHeader> {
-    AuthLayer::new(ApiKeyHeader::new("X-API-Key").unwrap().auto_error(false))
+    AuthLayer::new(ApiKeyHeader::new("X-API-Key").auto_error(false))
 }
 
 fn info() -> Info {

@@ -56,7 +56,7 @@ macro_rules! items_auth {
         ServiceBuilder::new()
             .layer(ScopesLayer::new(["items:write"]))
             .layer(
-                AuthLayer::new(ApiKeyHeader::new("x-api-key").unwrap()).verify_scoped(
+                AuthLayer::new(ApiKeyHeader::new("x-api-key")).verify_scoped(
                     |key: ApiKey, _: &Parts| async move {
                         if constant_time_eq(&key.0, "reader-key") {
                             Ok(WithScopes::new("reader", ["items:read"]))

@@ -140,7 +140,7 @@ impl<A: Scheme, B: Scheme> Scheme for AnyOf<A, B> {
 /// let key = verify_fn(|key: ApiKey, _parts: &http::request::Parts| async move {
 ///     if constant_time_eq(&key.0, "k1") { Ok("service-a".to_owned()) } else { Err(AuthError::forbidden("Invalid API key")) }
 /// });
-/// let layer = AuthLayer::new(AnyOf::new(ApiKeyHeader::new("x-api-key").unwrap(), HttpBearer::new()))
+/// let layer = AuthLayer::new(AnyOf::new(ApiKeyHeader::new("x-api-key"), HttpBearer::new()))
 ///     .verify_with(VerifyEach::new(key, JwtVerifier::<serde_json::Value>::hs256(b"secret")));
 /// // The handler takes `Principal<Either<String, Claims>>`.
 /// # let _ = layer;

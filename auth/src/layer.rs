@@ -436,7 +436,7 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
     /// use tower::{service_fn, ServiceBuilder, ServiceExt};
     /// use towerapi_auth::{constant_time_eq, ApiKey, ApiKeyHeader, AuthError, AuthLayer, ScopesLayer, WithScopes};
     ///
-    /// let auth = AuthLayer::new(ApiKeyHeader::new("x-api-key").unwrap()).verify_scoped(
+    /// let auth = AuthLayer::new(ApiKeyHeader::new("x-api-key")).verify_scoped(
     ///     |key: ApiKey, _parts: &http::request::Parts| async move {
     ///         if constant_time_eq(&key.0, "reader-key") {
     ///             Ok(WithScopes::new("reader", ["items:read"]))

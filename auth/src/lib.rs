@@ -25,7 +25,7 @@
 //! use tower::{service_fn, Layer, ServiceExt};
 //! use towerapi_auth::{constant_time_eq, ApiKey, ApiKeyHeader, AuthError, AuthLayer, Principal};
 //!
-//! let layer = AuthLayer::new(ApiKeyHeader::new("x-api-key").unwrap()).verify(|key: ApiKey, _parts: &http::request::Parts| async move {
+//! let layer = AuthLayer::new(ApiKeyHeader::new("x-api-key")).verify(|key: ApiKey, _parts: &http::request::Parts| async move {
 //!     if constant_time_eq(&key.0, "k1") { Ok("service-a") } else { Err(AuthError::unauthorized("Invalid API key")) }
 //! });
 //! let svc = layer.layer(service_fn(|req: Request<()>| async move {
@@ -66,7 +66,7 @@
 //!
 //! /// An API key checked by a function: the verifier's type is `impl Verify<...>`.
 //! fn api_key() -> AuthLayer<ApiKeyHeader, impl Verify<ApiKey, Principal = String>> {
-//!     AuthLayer::new(ApiKeyHeader::new("x-api-key").expect("a valid header name")).verify(service_key)
+//!     AuthLayer::new(ApiKeyHeader::new("x-api-key")).verify(service_key)
 //! }
 //!
 //! # let (_scopes, _auth) = read_items(b"secret");

@@ -57,7 +57,7 @@ fn http_base_custom() -> HttpBase {
 }
 
 fn api_key_header() -> ApiKeyHeader {
-    ApiKeyHeader::new("X-API-Key").expect("a valid header name")
+    ApiKeyHeader::new("X-API-Key")
 }
 
 fn openid() -> OpenIdConnect {

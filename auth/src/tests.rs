@@ -361,10 +361,7 @@ async fn every_rejection_logs_one_event_without_the_credential() {
 
 #[tokio::test]
 async fn any_of_stores_the_winner_as_its_own_type() {
-    let layer = AuthLayer::new(AnyOf::new(
-        HttpBasic::new(),
-        ApiKeyHeader::new("x-api-key").unwrap(),
-    ));
+    let layer = AuthLayer::new(AnyOf::new(HttpBasic::new(), ApiKeyHeader::new("x-api-key")));
     let svc = layer.layer(service_fn(|req: Request<()>| async move {
         let basic = req
             .extensions()
@@ -448,11 +445,25 @@ fn debug_never_shows_secrets() {
 }
 
 #[test]
-fn invalid_configuration_is_an_error_not_a_panic() {
+fn invalid_configuration_is_an_error_or_for_a_literal_a_clear_panic() {
+    // `ApiKeyHeader::new` takes a name written in the code and panics on a bad one, as axum's
+    // `route` does on a bad path; `try_new` is the run-time form.
+    let panic = std::panic::catch_unwind(|| ApiKeyHeader::new("bad header")).unwrap_err();
+    assert_eq!(
+        panic.downcast_ref::<String>().map(String::as_str),
+        Some(r#"ApiKeyHeader::new: "bad header" is not a valid HTTP header name"#)
+    );
     assert!(HttpBasic::new().realm("a\"b").is_err());
     assert!(HttpBasic::new().realm("line\nbreak").is_err());
     assert!(HttpBase::new("bad\nscheme").is_err());
-    assert!(ApiKeyHeader::new("bad header").is_err());
+    assert_eq!(
+        ApiKeyHeader::try_new("bad header").unwrap_err().to_string(),
+        "invalid HTTP header name"
+    );
+    assert_eq!(
+        ApiKeyHeader::try_new("X-Api-Key").unwrap().name(),
+        "x-api-key"
+    );
     let err = AuthError::unauthorized("x").with_challenge("bad\nvalue");
     assert!(err.challenges().is_empty());
 }
@@ -1118,7 +1129,7 @@ async fn credential_headers_reach_the_handler_marked_sensitive() {
             .body(())
             .unwrap()
     };
-    let key = ApiKeyHeader::new("X-API-Key").unwrap();
+    let key = ApiKeyHeader::new("X-API-Key");
     let res = AuthLayer::new(key)
         .layer(record.clone())
         .oneshot(req())
@@ -1145,7 +1156,7 @@ async fn credential_headers_reach_the_handler_marked_sensitive() {
         .lock()
         .unwrap()
         .contains(&("x-api-key".to_owned(), false)));
-    let any = AnyOf::new(HttpBearer::new(), ApiKeyHeader::new("x-api-key").unwrap());
+    let any = AnyOf::new(HttpBearer::new(), ApiKeyHeader::new("x-api-key"));
     let _ = AuthLayer::new(any)
         .layer(record)
         .oneshot(req())
@@ -1321,7 +1332,7 @@ async fn any_of_with_a_verifier_per_branch() {
     });
     let jwt = JwtVerifier::<serde_json::Value>::hs256(b"secret");
     let layer = AuthLayer::new(AnyOf::new(
-        ApiKeyHeader::new("x-api-key").unwrap(),
+        ApiKeyHeader::new("x-api-key"),
         HttpBearer::new(),
     ))
     .verify_with(VerifyEach::new(key, jwt));

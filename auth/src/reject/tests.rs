@@ -169,7 +169,7 @@ async fn an_auth_layers_rejections_become_problem_details() {
 
 #[tokio::test]
 async fn scope_refusals_are_scopes_in_both_stack_orders() {
-    let auth = AuthLayer::new(ApiKeyHeader::new("x-api-key").unwrap()).verify_scoped(
+    let auth = AuthLayer::new(ApiKeyHeader::new("x-api-key")).verify_scoped(
         |key: ApiKey, _parts: &Parts| async move {
             if constant_time_eq(&key.0, "reader-key") {
                 Ok(WithScopes::new("reader", ["items:read"]))

@@ -76,11 +76,24 @@ pub struct ApiKeyHeader {
 }
 
 impl ApiKeyHeader {
-    /// The key in the header `name`.
+    /// The key in the header `name`, a name written in the code (`"X-API-Key"`; any case, as
+    /// HTTP header names are): no `Result` to unwrap.
+    ///
+    /// # Panics
+    /// When `name` is not a valid header name (a space, a colon...): a mistake in the code,
+    /// found when the layer is built, as axum's `route` panics on a bad path. For a name read
+    /// at run time (configuration, environment), use [`try_new`](Self::try_new).
+    pub fn new(name: &'static str) -> Self {
+        Self::try_new(name).unwrap_or_else(|_| {
+            panic!("ApiKeyHeader::new: {name:?} is not a valid HTTP header name")
+        })
+    }
+
+    /// The key in the header `name`, for a name known only at run time.
     ///
     /// # Errors
     /// When `name` is not a valid header name.
-    pub fn new(name: &str) -> Result<Self, http::header::InvalidHeaderName> {
+    pub fn try_new(name: &str) -> Result<Self, http::header::InvalidHeaderName> {
         Ok(Self {
             meta: SchemeMeta::new("APIKeyHeader"),
             name: HeaderName::try_from(name)?,
