@@ -172,6 +172,7 @@ pin_project_lite::pin_project! {
     enum LayerKind<B> {
         Inner { #[pin] body: B },
         Own { #[pin] body: Body },
+        Replacing { #[pin] body: Body, replaced: B },
     }
 }
 
@@ -189,13 +190,24 @@ impl<B> LayerBody<B> {
             kind: LayerKind::Own { body },
         }
     }
+
+    /// A body of ours that stands for the inner one, which is kept, never polled, until this
+    /// one is dropped: what waits for the inner body to go (background tasks started when the
+    /// body is sent) waits for the body that is actually sent.
+    pub fn replacing(body: Body, replaced: B) -> Self {
+        Self {
+            kind: LayerKind::Replacing { body, replaced },
+        }
+    }
 }
 
 impl<B> fmt::Debug for LayerBody<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             LayerKind::Inner { .. } => f.write_str("LayerBody::Inner"),
-            LayerKind::Own { body } => f.debug_tuple("LayerBody::Own").field(body).finish(),
+            LayerKind::Own { body } | LayerKind::Replacing { body, .. } => {
+                f.debug_tuple("LayerBody::Own").field(body).finish()
+            }
         }
     }
 }
@@ -214,21 +226,23 @@ where
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         match self.project().kind.project() {
             LayerKindProj::Inner { body } => body.poll_frame(cx).map_err(Into::into),
-            LayerKindProj::Own { body } => body.poll_frame(cx),
+            LayerKindProj::Own { body } | LayerKindProj::Replacing { body, .. } => {
+                body.poll_frame(cx)
+            }
         }
     }
 
     fn is_end_stream(&self) -> bool {
         match &self.kind {
             LayerKind::Inner { body } => body.is_end_stream(),
-            LayerKind::Own { body } => body.is_end_stream(),
+            LayerKind::Own { body } | LayerKind::Replacing { body, .. } => body.is_end_stream(),
         }
     }
 
     fn size_hint(&self) -> SizeHint {
         match &self.kind {
             LayerKind::Inner { body } => body.size_hint(),
-            LayerKind::Own { body } => body.size_hint(),
+            LayerKind::Own { body } | LayerKind::Replacing { body, .. } => body.size_hint(),
         }
     }
 }

@@ -242,7 +242,7 @@ fn render<B, C: ResponseClass>(
     class: &C,
     head: bool,
 ) -> Response<LayerBody<B>> {
-    let (mut parts, _placeholder) = res.into_parts();
+    let (mut parts, placeholder) = res.into_parts();
     // Reply's placeholder: its 500 and text content-type go; any other status was set on the
     // response after Reply built it (axum's `(StatusCode, Reply)`) and is the explicit one.
     let mut set_after = None;
@@ -265,7 +265,7 @@ fn render<B, C: ResponseClass>(
                 cause = ?std::error::Error::source(&error).map(ToString::to_string),
                 "the response value could not be serialized"
             );
-            return internal_server_error().map(LayerBody::own);
+            return internal_server_error().map(|body| LayerBody::replacing(body, placeholder));
         }
     };
     let (status, status_fixed) = match (payload.status().or(set_after), payload.route_status()) {
@@ -283,5 +283,7 @@ fn render<B, C: ResponseClass>(
     } else {
         body
     };
-    Response::from_parts(parts, LayerBody::own(Body::full(body)))
+    // The placeholder goes with the body that replaces it: a background task waiting for the
+    // response body (a BackgroundTasksLayer inside this one) waits for the rendered body.
+    Response::from_parts(parts, LayerBody::replacing(Body::full(body), placeholder))
 }

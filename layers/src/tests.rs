@@ -856,3 +856,35 @@ async fn a_status_set_on_the_reply_response_is_explicit() {
         StatusCode::ACCEPTED
     );
 }
+
+#[tokio::test]
+async fn tasks_inside_a_serialize_layer_wait_for_the_rendered_body() {
+    let (tx, mut rx) = tokio::sync::oneshot::channel::<&'static str>();
+    let tx = Arc::new(Mutex::new(Some(tx)));
+    let svc = SerializeLayer::json().layer(BackgroundTasksLayer::new().layer(service_fn(
+        move |req: Request<()>| {
+            let tx = tx.lock().unwrap().take().unwrap();
+            async move {
+                req.extensions()
+                    .get::<BackgroundTasks>()
+                    .unwrap()
+                    .add(async move {
+                        let _ = tx.send("ran");
+                    });
+                Ok::<_, Infallible>(Reply::new("rendered").into_http_response())
+            }
+        },
+    )));
+    let res = svc.oneshot(get()).await.unwrap();
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    // The placeholder the reply was is gone, the rendered body not yet sent: nothing ran.
+    assert!(rx.try_recv().is_err());
+    let (status, _, body) = parts(res).await;
+    assert_eq!(
+        (status, body.as_ref()),
+        (StatusCode::OK, br#""rendered""#.as_slice())
+    );
+    assert_eq!(rx.await.unwrap(), "ran");
+}
