@@ -73,6 +73,60 @@
 //! # let _ = api_key();
 //! # }
 //! ```
+//!
+//! # A verifier with the app's state
+//!
+//! A layer runs before axum hands the state to a handler, so a verifier takes what it needs
+//! when it is built: `Db::from_ref(&state)` (axum's `FromRef`) or a clone. Implement [`Verify`]
+//! on a struct holding it: its `async fn verify` may use the request head across `.await`s
+//! (a closure passed to [`AuthLayer::verify`] cannot hold `&Parts` across one, a limit of
+//! closures returning futures; an `async fn` can):
+//! ```
+//! use std::collections::HashMap;
+//! use std::sync::Arc;
+//! use http::request::Parts;
+//! use towerapi_auth::{ApiKey, ApiKeyHeader, AuthError, AuthLayer, Verify};
+//!
+//! /// What the app keeps in its state (axum: `impl FromRef<AppState> for Db`).
+//! #[derive(Clone)]
+//! struct Db(Arc<HashMap<String, String>>);
+//!
+//! impl Db {
+//!     async fn owner_of(&self, key: &str) -> Option<String> {
+//!         tokio::task::yield_now().await; // a query, in real life
+//!         self.0.get(key).cloned()
+//!     }
+//! }
+//!
+//! #[derive(Clone)]
+//! struct KeyOwner(Db);
+//!
+//! impl Verify<ApiKey> for KeyOwner {
+//!     type Principal = String;
+//!     async fn verify(&self, key: ApiKey, parts: &Parts) -> Result<String, AuthError> {
+//!         let owner = self.0.owner_of(&key.0).await;
+//!         // The request head is still here after the `.await`.
+//!         let agent = parts.headers.get("user-agent").and_then(|v| v.to_str().ok());
+//!         match (owner, agent) {
+//!             (Some(owner), Some(_)) => Ok(owner),
+//!             _ => Err(AuthError::forbidden("Invalid API key")),
+//!         }
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! # use tower::{Layer as _, ServiceExt as _};
+//! let db = Db(Arc::new(HashMap::from([("k1".to_owned(), "alice".to_owned())])));
+//! let layer = AuthLayer::new(ApiKeyHeader::new("x-api-key")).verify_with(KeyOwner(db));
+//! # let svc = layer.layer(tower::service_fn(|req: http::Request<()>| async move {
+//! #     let who = req.extensions().get::<towerapi_auth::Principal<String>>().unwrap().0.clone();
+//! #     Ok::<_, std::convert::Infallible>(http::Response::new(towerapi_encode::Body::full(who)))
+//! # }));
+//! # let req = |key: &str| http::Request::builder().header("x-api-key", key).header("user-agent", "t").body(()).unwrap();
+//! # assert_eq!(svc.clone().oneshot(req("k1")).await.unwrap().status(), 200);
+//! # assert_eq!(svc.oneshot(req("k2")).await.unwrap().status(), 403);
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
