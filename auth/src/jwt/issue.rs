@@ -106,8 +106,9 @@ impl JwtIssuer {
     /// place. The layout is PyJWT's (see [`JwtIssuer`]).
     ///
     /// # Errors
-    /// When the claims are not a JSON object or cannot be serialized ([`JwtErrorKind::Claims`]),
-    /// or the key is not one for the algorithm ([`JwtErrorKind::Algorithm`]).
+    /// When the claims are not a JSON object or cannot be serialized
+    /// ([`JwtErrorKind::Claims`](super::JwtErrorKind::Claims)), or the key is not one for the
+    /// algorithm ([`JwtErrorKind::Algorithm`](super::JwtErrorKind::Algorithm)).
     pub fn issue_at<T: Serialize>(&self, claims: &T, exp: u64) -> Result<String, JwtError> {
         use base64::Engine as _;
         const B64: base64::engine::GeneralPurpose =
