@@ -1,10 +1,17 @@
 //! Fuzzes the `Authorization` parsing of every HTTP / OAuth2 / OpenID Connect scheme of
-//! `towerapi-auth`.
+//! `towerapi-auth`, calling `Scheme::extract` directly.
 //!
 //! Input: one or two `authorization` header values (split at the first 0x00 byte); values that
 //! `http::HeaderValue::from_bytes` rejects are skipped. Every scheme reads the same headers and
-//! its answer is checked against FastAPI's rules (see the `check_*` functions).
+//! its answer is compared with FastAPI's (the `check_*` functions; `fastapi_*` compute what
+//! FastAPI 0.165 returns for the same header).
+//!
+//! What does not depend on the input (the schemes, their challenges, the `401` each one answers
+//! missing credentials with) is built and checked once, in `schemes()`; per input only the
+//! parsing and its answer are checked.
 #![no_main]
+
+use std::sync::OnceLock;
 
 use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderValue, StatusCode, Uri};
@@ -30,14 +37,36 @@ fn scheme_of(value: &str) -> &str {
     value.split_once(' ').map_or(value, |(s, _)| s)
 }
 
-/// An error must be FastAPI's `401 Not authenticated` with challenges, and must always render.
-fn check_error(err: &AuthError, allowed: &[HeaderValue]) {
-    assert_eq!(err.status(), StatusCode::UNAUTHORIZED, "error status");
-    assert!(!err.challenges().is_empty(), "error without challenges");
-    for c in err.challenges() {
-        assert!(allowed.contains(c), "challenge {c:?} not among {allowed:?}");
+/// FastAPI's `get_authorization_scheme_param`: `value.partition(" ")`, the rest `.strip()`ed.
+fn fastapi_scheme_param(value: &str) -> (&str, &str) {
+    match value.split_once(' ') {
+        Some((scheme, rest)) => (scheme, rest.trim_matches(is_py_space)),
+        None => (value, ""),
     }
-    check_response(err);
+}
+
+/// `HTTPBase.__call__` (and `HTTPBearer`/`HTTPDigest`, which also compare the scheme): the
+/// credentials when the header, the scheme and the credentials are all non-empty.
+fn fastapi_http(first: Option<&str>, expected: Option<&str>) -> Option<(String, String)> {
+    let value = first.filter(|v| !v.is_empty())?;
+    let (scheme, credentials) = fastapi_scheme_param(value);
+    if scheme.is_empty() || credentials.is_empty() {
+        return None;
+    }
+    if expected.is_some_and(|e| !scheme.eq_ignore_ascii_case(e)) {
+        return None;
+    }
+    Some((scheme.to_owned(), credentials.to_owned()))
+}
+
+/// `OAuth2PasswordBearer.__call__` / `OAuth2AuthorizationCodeBearer.__call__`: the stripped
+/// parameter of a non-empty `bearer` value (which may be empty).
+fn fastapi_oauth_bearer(first: Option<&str>) -> Option<String> {
+    let value = first.filter(|v| !v.is_empty())?;
+    let (scheme, param) = fastapi_scheme_param(value);
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| param.to_owned())
 }
 
 /// `AuthError::to_response()` always works: the status, `www-authenticate`, JSON headers.
@@ -52,23 +81,103 @@ fn check_response(err: &AuthError) {
     assert_eq!(res.headers()[CONTENT_LENGTH], len.as_str());
 }
 
-/// Runs a scheme; an `Err` is checked and turned into `Err(())`.
-fn run<S: Scheme>(
-    scheme: &S,
-    headers: &HeaderMap,
-    uri: &Uri,
-) -> Result<Option<S::Credentials>, ()> {
-    // What the layer sends when the credentials are missing must render for every scheme.
-    let challenges = scheme.challenges();
-    assert!(!challenges.is_empty(), "scheme without challenges");
-    check_response(&AuthError::not_authenticated(challenges.clone()));
-    match scheme.extract(headers, uri) {
-        Ok(c) => Ok(c),
-        Err(e) => {
-            check_error(&e, &challenges);
-            Err(())
+/// A scheme with its challenges, and the `401` it answers missing credentials with, whose
+/// response was checked when the scheme was built.
+struct Checked<S> {
+    scheme: S,
+    challenges: Vec<HeaderValue>,
+    missing: AuthError,
+}
+
+impl<S: Scheme> Checked<S> {
+    fn new(scheme: S) -> Self {
+        // What the layer sends when the credentials are missing must render for every scheme.
+        let challenges = scheme.challenges();
+        assert!(!challenges.is_empty(), "scheme without challenges");
+        let missing = AuthError::not_authenticated(challenges.clone());
+        check_response(&missing);
+        Self {
+            scheme,
+            challenges,
+            missing,
         }
     }
+
+    /// Runs the scheme; an `Err` must be FastAPI's `401 Not authenticated` with the scheme's
+    /// challenges, and must render (checked again unless it equals one of the `401`s checked
+    /// when the schemes were built); it becomes `Err(())`.
+    fn run(
+        &self,
+        headers: &HeaderMap,
+        uri: &Uri,
+        rendered: &[AuthError],
+    ) -> Result<Option<S::Credentials>, ()> {
+        match self.scheme.extract(headers, uri) {
+            Ok(c) => Ok(c),
+            Err(err) => {
+                assert_eq!(err.status(), StatusCode::UNAUTHORIZED, "error status");
+                assert!(!err.challenges().is_empty(), "error without challenges");
+                for c in err.challenges() {
+                    assert!(
+                        self.challenges.contains(c),
+                        "challenge {c:?} not among {:?}",
+                        self.challenges
+                    );
+                }
+                if !rendered.contains(&err) {
+                    check_response(&err);
+                }
+                Err(())
+            }
+        }
+    }
+}
+
+struct Schemes {
+    basic: Checked<HttpBasic>,
+    basic_realm: Checked<HttpBasic>,
+    bearer: Checked<HttpBearer>,
+    digest: Checked<HttpDigest>,
+    base: Checked<HttpBase>,
+    password: Checked<OAuth2PasswordBearer>,
+    code: Checked<OAuth2AuthorizationCodeBearer>,
+    oauth2: Checked<OAuth2>,
+    oidc: Checked<OpenIdConnect>,
+    any: Checked<AnyOf<HttpBasic, HttpBearer>>,
+    /// Every scheme's `missing` error, whose response is known to render.
+    rendered: Vec<AuthError>,
+}
+
+fn schemes() -> &'static Schemes {
+    static SCHEMES: OnceLock<Schemes> = OnceLock::new();
+    SCHEMES.get_or_init(|| {
+        let mut s = Schemes {
+            basic: Checked::new(HttpBasic::new()),
+            basic_realm: Checked::new(HttpBasic::new().realm("r").expect("realm")),
+            bearer: Checked::new(HttpBearer::new()),
+            digest: Checked::new(HttpDigest::new()),
+            base: Checked::new(HttpBase::new("custom").expect("scheme")),
+            password: Checked::new(OAuth2PasswordBearer::new("token")),
+            code: Checked::new(OAuth2AuthorizationCodeBearer::new("a", "t")),
+            oauth2: Checked::new(OAuth2::new(Default::default())),
+            oidc: Checked::new(OpenIdConnect::new("u")),
+            any: Checked::new(AnyOf::new(HttpBasic::new(), HttpBearer::new())),
+            rendered: Vec::new(),
+        };
+        s.rendered = vec![
+            s.basic.missing.clone(),
+            s.basic_realm.missing.clone(),
+            s.bearer.missing.clone(),
+            s.digest.missing.clone(),
+            s.base.missing.clone(),
+            s.password.missing.clone(),
+            s.code.missing.clone(),
+            s.oauth2.missing.clone(),
+            s.oidc.missing.clone(),
+            s.any.missing.clone(),
+        ];
+        s
+    })
 }
 
 /// HTTP Basic: success only for `basic <...>` (any case), a username without `:`, ASCII.
@@ -94,7 +203,8 @@ fn check_basic(first: Option<&str>, got: &Result<Option<HttpBasicCredentials>, (
     }
 }
 
-/// Bearer / Digest / custom: non-empty stripped credentials, the scheme as expected.
+/// Bearer / Digest / custom: exactly FastAPI's `HTTPBase` answer; when found, non-empty
+/// stripped credentials and the value's first token as the scheme.
 fn check_http(
     name: &str,
     expected: Option<&str>,
@@ -104,6 +214,14 @@ fn check_http(
     let got = got
         .as_ref()
         .unwrap_or_else(|()| panic!("{name} returned Err"));
+    assert_eq!(
+        got.as_ref()
+            .map(|c| (c.scheme.as_str(), c.credentials.as_str())),
+        fastapi_http(first, expected)
+            .as_ref()
+            .map(|(s, c)| (s.as_str(), c.as_str())),
+        "{name} on {first:?}"
+    );
     let Some(c) = got else { return };
     let v = first.expect("credentials without a header");
     assert!(!c.scheme.is_empty(), "{name}: empty scheme");
@@ -131,7 +249,8 @@ fn check_http(
     );
 }
 
-/// OAuth2 bearers: the scheme is `bearer` (any case); the token is stripped (may be empty).
+/// OAuth2 bearers: the scheme is `bearer` (any case); the token is FastAPI's stripped
+/// parameter (may be empty).
 fn check_oauth_bearer(first: Option<&str>, got: &Result<Option<BearerToken>, ()>) {
     let got = got
         .as_ref()
@@ -139,6 +258,11 @@ fn check_oauth_bearer(first: Option<&str>, got: &Result<Option<BearerToken>, ()>
     let is_bearer =
         first.is_some_and(|v| !v.is_empty() && scheme_of(v).eq_ignore_ascii_case("bearer"));
     assert_eq!(got.is_some(), is_bearer, "OAuth2 bearer on {first:?}");
+    assert_eq!(
+        got.as_ref().map(|t| t.0.as_str()),
+        fastapi_oauth_bearer(first).as_deref(),
+        "OAuth2 bearer token on {first:?}"
+    );
     if let Some(t) = got {
         assert!(
             !t.0.starts_with(is_py_space) && !t.0.ends_with(is_py_space),
@@ -157,6 +281,7 @@ fn check_whole(first: Option<&str>, got: &Result<Option<AuthorizationValue>, ()>
 }
 
 fuzz_target!(|data: &[u8]| {
+    let s = schemes();
     let (a, b) = match data.iter().position(|&x| x == 0) {
         Some(i) => (&data[..i], Some(&data[i + 1..])),
         None => (data, None),
@@ -171,43 +296,34 @@ fuzz_target!(|data: &[u8]| {
     let first = first.as_deref();
     let uri = Uri::from_static("/");
 
-    let basic = run(&HttpBasic::new(), &headers, &uri);
+    let basic = s.basic.run(&headers, &uri, &s.rendered);
     check_basic(first, &basic);
-    let realm = HttpBasic::new().realm("r").expect("realm");
-    let basic_realm = run(&realm, &headers, &uri);
+    let basic_realm = s.basic_realm.run(&headers, &uri, &s.rendered);
     check_basic(first, &basic_realm);
     assert_eq!(basic, basic_realm, "the realm changed the outcome");
 
-    let bearer = run(&HttpBearer::new(), &headers, &uri);
+    let bearer = s.bearer.run(&headers, &uri, &s.rendered);
     check_http("HttpBearer", Some("bearer"), first, &bearer);
-    let digest = run(&HttpDigest::new(), &headers, &uri);
+    let digest = s.digest.run(&headers, &uri, &s.rendered);
     check_http("HttpDigest", Some("digest"), first, &digest);
-    let base = run(&HttpBase::new("custom").expect("scheme"), &headers, &uri);
+    let base = s.base.run(&headers, &uri, &s.rendered);
     check_http("HttpBase", None, first, &base);
 
-    let password = run(&OAuth2PasswordBearer::new("token"), &headers, &uri);
+    let password = s.password.run(&headers, &uri, &s.rendered);
     check_oauth_bearer(first, &password);
-    let code = run(
-        &OAuth2AuthorizationCodeBearer::new("a", "t"),
-        &headers,
-        &uri,
-    );
+    let code = s.code.run(&headers, &uri, &s.rendered);
     check_oauth_bearer(first, &code);
     assert_eq!(password, code, "the two OAuth2 bearers disagree");
     if let Ok(Some(c)) = &bearer {
         assert_eq!(password, Ok(Some(BearerToken(c.credentials.clone()))));
     }
 
-    let oauth2 = run(&OAuth2::new(Default::default()), &headers, &uri);
+    let oauth2 = s.oauth2.run(&headers, &uri, &s.rendered);
     check_whole(first, &oauth2);
-    let oidc = run(&OpenIdConnect::new("u"), &headers, &uri);
+    let oidc = s.oidc.run(&headers, &uri, &s.rendered);
     check_whole(first, &oidc);
 
-    let any = run(
-        &AnyOf::new(HttpBasic::new(), HttpBearer::new()),
-        &headers,
-        &uri,
-    );
+    let any = s.any.run(&headers, &uri, &s.rendered);
     let expected = match (&basic, &bearer) {
         (Ok(Some(c)), _) => Ok(Some(Either::First(c.clone()))),
         (_, Ok(Some(c))) => Ok(Some(Either::Second(c.clone()))),

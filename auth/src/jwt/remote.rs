@@ -453,6 +453,18 @@ impl Shared {
 
     async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &Uri) -> Result<T, FetchError> {
         let body = self.fetch.get(url).await?;
+        // A discovery document and a key set are JSON objects (OpenID Connect Discovery 1.0,
+        // 4.2; RFC 7517, 5). serde's derived readers would also take the same members as an
+        // array (`["https://issuer", "https://issuer/jwks"]`): refused before they see it.
+        let start = body
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        if start != Some(&b'{') {
+            return Err(FetchError::new(
+                FetchErrorKind::Json,
+                format!("{url}: not a JSON object"),
+            ));
+        }
         serde_json::from_slice(&body)
             .map_err(|e| FetchError::new(FetchErrorKind::Json, format!("{url}: {e}")))
     }

@@ -379,6 +379,35 @@ async fn discovery_refuses_another_issuer_and_clear_text_key_sets() {
 }
 
 #[tokio::test]
+async fn documents_are_json_objects() {
+    // Found by the discovery fuzz target: serde's derived readers also take a struct's fields
+    // as a JSON array, so `[issuer, jwks_uri]` passed for a discovery document (and
+    // `[[keys...]]` for a key set).
+    let mock = Mock::default();
+    let discover = || {
+        RemoteJwks::from_issuer(ISSUER)
+            .unwrap()
+            .algorithms([Algorithm::HS256])
+            .fetch(mock.clone())
+            .load()
+    };
+    mock.keys(&["a"]);
+    mock.serve(DISCOVERY, Ok(json!([ISSUER, JWKS]).to_string()));
+    assert_eq!(discover().await.unwrap_err().kind(), FetchErrorKind::Json);
+    let set: serde_json::Value = serde_json::from_str(&jwks(&["a"])).unwrap();
+    mock.serve(JWKS, Ok(json!([set["keys"]]).to_string()));
+    assert_eq!(
+        builder(&mock).load().await.unwrap_err().kind(),
+        FetchErrorKind::Json
+    );
+    // The same documents as objects load, whitespace before them or not.
+    mock.serve(JWKS, Ok(format!(" \r\n\t{set}")));
+    assert_eq!(builder(&mock).load().await.unwrap().kids(), ["a"]);
+    mock.serve(DISCOVERY, Ok(format!("\n{}", discovery(ISSUER, JWKS))));
+    assert_eq!(discover().await.unwrap().issuer(), Some(ISSUER));
+}
+
+#[tokio::test]
 async fn urls_are_checked() {
     let mock = Mock::default();
     for url in ["ftp://idp.test/jwks", "/jwks", "not a url"] {
