@@ -270,7 +270,7 @@ impl<C> fmt::Debug for JwtVerifier<C> {
     }
 }
 
-impl<C: DeserializeOwned> JwtVerifier<C> {
+impl<C: DeserializeOwned + 'static> JwtVerifier<C> {
     /// A verifier with no key yet; add keys with [`key`](Self::key) and
     /// [`key_with_kid`](Self::key_with_kid).
     pub fn new() -> Self {
@@ -766,7 +766,7 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         };
         // By value: the claims' strings move into `C` (no deep copy of the tree for the default
         // `serde_json::Value`).
-        let custom = C::deserialize(value)
+        let custom = into_custom::<C>(value)
             .map_err(|e| JwtError::new(JwtErrorKind::Claims, e.to_string()))?;
         Ok(Claims {
             sub,
@@ -779,10 +779,25 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
     }
 }
 
-impl<C: DeserializeOwned> Default for JwtVerifier<C> {
+impl<C: DeserializeOwned + 'static> Default for JwtVerifier<C> {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The claims as the verifier's custom type. For `serde_json::Value`, the default, the tree
+/// itself: deserializing a `Value` from a `Value` would rebuild every map and list of it.
+fn into_custom<C: DeserializeOwned + 'static>(
+    value: serde_json::Value,
+) -> Result<C, serde_json::Error> {
+    let mut slot = Some(value);
+    if let Some(same) = (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<C>>() {
+        if let Some(custom) = same.take() {
+            return Ok(custom);
+        }
+    }
+    // `slot` is still full here: it is taken only when `C` is `Value`.
+    slot.map_or_else(|| C::deserialize(serde_json::Value::Null), C::deserialize)
 }
 
 /// FastAPI's answer to a token that does not verify; why goes to the log at DEBUG.
@@ -841,11 +856,10 @@ where
         parts: &Parts,
     ) -> Result<Result<Claims<C>, AuthError>, BearerToken> {
         let now = unix_now();
-        let keys_version = self.keys_version();
         if let Some(claims) = self
             .cache
             .as_ref()
-            .and_then(|cache| cache.get(&token.0, now, keys_version))
+            .and_then(|cache| cache.get(&token.0, now, self.keys_version()))
         {
             return Ok(Ok(claims));
         }
@@ -854,8 +868,9 @@ where
         if self.config.remote.is_some() {
             return Err(token);
         }
+        // Only the verifier's own keys from here: key set version 0.
         Ok(JwtVerifier::verify(self, &token.0)
-            .inspect(|claims| self.remember(&token.0, claims, now, keys_version))
+            .inspect(|claims| self.remember(&token.0, claims, now, 0))
             .map_err(|error| refuse(&error, parts, self.config.rfc6750)))
     }
 

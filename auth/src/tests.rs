@@ -37,7 +37,8 @@ fn basic_req(value: &str) -> Request<()> {
         .unwrap()
 }
 
-async fn read<B>(res: Response<B>) -> (StatusCode, Vec<(String, String)>, String)
+/// The status, the headers (sorted) and the body.
+pub(crate) async fn read<B>(res: Response<B>) -> (StatusCode, Vec<(String, String)>, String)
 where
     B: http_body::Body,
     B::Error: std::fmt::Debug,

@@ -10,29 +10,13 @@ use bytes::Bytes;
 use http::request::Parts;
 use http::{header, HeaderMap, Request, Response, StatusCode};
 use http_body::Frame;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use tower::{service_fn, Layer, Service, ServiceBuilder, ServiceExt};
 use towerapi_encode::Body;
 
 use crate::form::{parse_password_form, FieldError, FormConfig, FormRejection};
+use crate::tests::read;
 use crate::*;
-
-/// The status, the headers (sorted) and the body.
-async fn read<B>(res: Response<B>) -> (StatusCode, Vec<(String, String)>, String)
-where
-    B: http_body::Body,
-    B::Error: std::fmt::Debug,
-{
-    let (parts, body) = res.into_parts();
-    let mut h: Vec<_> = parts
-        .headers
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_owned()))
-        .collect();
-    h.sort();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    (parts.status, h, String::from_utf8(bytes.to_vec()).unwrap())
-}
 
 /// The headers of a problem+json answer of `body`, with these challenges.
 fn problem_headers(body: &str, challenges: &[&str]) -> Vec<(String, String)> {
