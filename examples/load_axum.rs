@@ -8,7 +8,7 @@
 
 #[path = "load/shared.rs"]
 #[allow(dead_code)]
-mod shared;
+pub(crate) mod shared;
 
 use std::sync::Arc;
 
@@ -131,7 +131,7 @@ async fn jwt(State(jwt): State<Jwt>, mut req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-fn app(keys: &Keys) -> Router {
+pub(crate) fn app(keys: &Keys) -> Router {
     let hs256 = Jwt::new(
         DecodingKey::from_secret(shared::HS256_SECRET),
         Algorithm::HS256,

@@ -8,7 +8,7 @@
 
 #[path = "load/shared.rs"]
 #[allow(dead_code)]
-mod shared;
+pub(crate) mod shared;
 
 use axum::routing::get;
 use axum::Router;
@@ -57,7 +57,7 @@ async fn api_key(key: ApiKey, _: &Parts) -> Result<(), AuthError> {
 }
 
 /// The app: one route per row of the comparison.
-fn app(keys: &Keys) -> Router {
+pub(crate) fn app(keys: &Keys) -> Router {
     let hs256 =
         AuthLayer::new(OAuth2PasswordBearer::new("token")).jwt(
             JwtVerifier::<serde_json::Value>::hs256(shared::HS256_SECRET),

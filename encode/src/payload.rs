@@ -56,6 +56,64 @@ where
     }
 }
 
+/// A value lent by a pool (see [`Payload::replace_lent`]): read as the `M` it holds, and handed
+/// back through `back` when the last clone of the payload is dropped.
+struct Lent<M: Send + Sync + 'static> {
+    /// `Some` until dropped.
+    value: Option<Box<M>>,
+    back: Arc<dyn Fn(Box<M>) + Send + Sync>,
+}
+
+impl<M: Serialize + Send + Sync + 'static> Lent<M> {
+    #[inline]
+    fn inner(&self) -> &dyn ErasedValue {
+        match &self.value {
+            Some(value) => &**value,
+            // Not reachable: the value is only taken in `drop`.
+            None => &(),
+        }
+    }
+}
+
+impl<M: Send + Sync + 'static> Drop for Lent<M> {
+    fn drop(&mut self) {
+        if let Some(value) = self.value.take() {
+            (self.back)(value);
+        }
+    }
+}
+
+impl<M: Serialize + Send + Sync + 'static> ErasedValue for Lent<M> {
+    fn as_any(&self) -> &dyn Any {
+        self.inner().as_any()
+    }
+
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize {
+        self.inner().as_serialize()
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        self.inner().write_json(out)
+    }
+
+    fn write_pydantic_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        self.inner().write_pydantic_json(out)
+    }
+
+    #[cfg(feature = "fast-json")]
+    fn write_fast_json(&self, out: &mut Vec<u8>) -> Result<(), sonic_rs::Error> {
+        self.inner().write_fast_json(out)
+    }
+
+    fn type_name(&self) -> &'static str {
+        std::any::type_name::<M>()
+    }
+
+    fn record(&self, tokens: &mut Tokens) -> Result<(), TranscodeError> {
+        self.inner().record(tokens)
+    }
+}
+
 /// A handler's return value, not yet serialized.
 ///
 /// [`Reply`](crate::Reply) puts a `Payload` into the extensions of the `http::Response` it becomes.
@@ -171,6 +229,23 @@ impl Payload {
     {
         self.value = value;
         self.type_id = TypeId::of::<T>();
+    }
+
+    /// Replaces the value by a boxed `M` lent from a pool: the payload reads as an `M`
+    /// ([`is`](Self::is), [`downcast_ref`](Self::downcast_ref), serialization), and when its
+    /// last clone is dropped the box goes to `back`, which may keep it for reuse. (The box is
+    /// not shared out: [`downcast_arc`](Self::downcast_arc) and [`take`](Self::take) decline a
+    /// lent value.) [`ResponseModelLayer`'s](https://docs.rs/towerapi-layers) generic path
+    /// lends models this way, so that reading the next one reuses their allocations.
+    pub fn replace_lent<M>(&mut self, value: Box<M>, back: Arc<dyn Fn(Box<M>) + Send + Sync>)
+    where
+        M: Serialize + Send + Sync + 'static,
+    {
+        self.value = Arc::new(Lent {
+            value: Some(value),
+            back,
+        });
+        self.type_id = TypeId::of::<M>();
     }
 
     /// The status the handler chose explicitly (FastAPI's `response.status_code = ...`), if any.

@@ -107,10 +107,7 @@ where
         if !headers.contains_key(CONTENT_TYPE) {
             headers.insert(CONTENT_TYPE, crate::class::text::TEXT_PLAIN);
         }
-        headers.insert(
-            CONTENT_LENGTH,
-            HeaderValue::from(crate::class::INTERNAL_SERVER_ERROR.len()),
-        );
+        headers.insert(CONTENT_LENGTH, crate::class::INTERNAL_SERVER_ERROR_LENGTH);
         *res.headers_mut() = headers;
         let mut payload = Payload::new(self.value);
         payload.set_status(self.status);

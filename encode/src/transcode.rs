@@ -148,6 +148,39 @@ impl Tokens {
         }
     }
 
+    /// Reads a `T` from the tokens into `place`, reusing its allocations where `T`'s
+    /// `Deserialize` can (serde's `deserialize_in_place`: a `String` keeps its buffer, a `Vec`
+    /// its elements). The value read is the one [`deserialize`](Self::deserialize) gives.
+    ///
+    /// # Errors
+    /// As [`deserialize`](Self::deserialize); `place` is then left in an unspecified (but
+    /// valid) state, and should be dropped or overwritten.
+    pub fn deserialize_in_place<T: DeserializeOwned>(
+        &self,
+        place: &mut T,
+    ) -> Result<(), serde_path_to_error::Error<TranscodeError>> {
+        let mut de = TokenDeserializer {
+            tokens: self,
+            pos: 0,
+        };
+        match T::deserialize_in_place(&mut de, place) {
+            Ok(()) => Ok(()),
+            Err(_) => {
+                let mut de = TokenDeserializer {
+                    tokens: self,
+                    pos: 0,
+                };
+                *place = serde_path_to_error::deserialize(&mut de)?;
+                Ok(())
+            }
+        }
+    }
+
+    /// The length in bytes of all the strings recorded (keys excluded).
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// The keys present in every map of the value, as a tree (for "exclude unset").
     pub fn presence(&self) -> Presence {
         let mut pos = 0;

@@ -129,7 +129,7 @@ impl Rendered {
         }
         parts
             .headers
-            .insert(header::CONTENT_LENGTH, HeaderValue::from(self.body.len()));
+            .insert(header::CONTENT_LENGTH, content_length(self.body.len()));
         self.body
     }
 
@@ -209,6 +209,30 @@ impl std::error::Error for RenderError {
 /// The text every fault answers with (FastAPI/Starlette's `ServerErrorMiddleware`).
 pub const INTERNAL_SERVER_ERROR: &str = "Internal Server Error";
 
+/// `content-length` of [`INTERNAL_SERVER_ERROR`], without formatting it per response.
+pub(crate) const INTERNAL_SERVER_ERROR_LENGTH: HeaderValue = HeaderValue::from_static("21");
+
+/// A `content-length` value in one allocation (`HeaderValue::from(usize)` makes two: a
+/// `BytesMut`, then the `Bytes` it is frozen into).
+pub(crate) fn content_length(n: usize) -> HeaderValue {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut rest = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    match HeaderValue::from_bytes(&digits[i..]) {
+        Ok(value) => value,
+        // Not reachable: ASCII digits are a valid header value.
+        Err(_) => HeaderValue::from(n),
+    }
+}
+
 /// `500`, `text/plain; charset=utf-8`, `Internal Server Error` (21 bytes): what the client sees
 /// of any fault. The cause goes to the log.
 pub fn internal_server_error() -> http::Response<Body> {
@@ -244,5 +268,35 @@ pub(crate) fn with_charset(media_type: &str) -> std::borrow::Cow<'_, str> {
         format!("{media_type}; charset=utf-8").into()
     } else {
         media_type.into()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod content_length_tests {
+    use super::*;
+
+    #[test]
+    fn content_length_writes_the_decimal_digits() {
+        for n in [
+            0usize,
+            1,
+            9,
+            10,
+            21,
+            99,
+            100,
+            1437,
+            65_535,
+            1 << 40,
+            usize::MAX,
+        ] {
+            assert_eq!(content_length(n), HeaderValue::from(n), "{n}");
+            assert_eq!(content_length(n).to_str().unwrap(), n.to_string());
+        }
+        assert_eq!(
+            INTERNAL_SERVER_ERROR_LENGTH,
+            HeaderValue::from(INTERNAL_SERVER_ERROR.len())
+        );
     }
 }

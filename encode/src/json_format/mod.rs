@@ -91,6 +91,49 @@ pub(crate) fn write_float<W: ?Sized + io::Write>(
     shortest: &str,
     layout: FloatLayout,
 ) -> io::Result<()> {
+    if already_in_layout(shortest.as_bytes(), layout) {
+        return w.write_all(shortest.as_bytes());
+    }
+    relay_float(w, shortest, layout)
+}
+
+/// Whether zmij's text is already what `layout` writes, so that most floats (`97.25`, `1.5`,
+/// `3.0`) are copied as they are: fixed notation (a point, no exponent) with the first
+/// significant digit's decimal exponent inside the layout's fixed range.
+#[inline]
+fn already_in_layout(text: &[u8], layout: FloatLayout) -> bool {
+    let digits = match text {
+        [b'-', rest @ ..] => rest,
+        _ => text,
+    };
+    let Some(point) = digits.iter().position(|&b| b == b'.') else {
+        return false;
+    };
+    if digits.iter().any(|&b| !(b.is_ascii_digit() || b == b'.')) {
+        return false;
+    }
+    if digits[..point] != *b"0" {
+        // `d...d.f`: the exponent is the integer digits' count less one, at most 15.
+        return point >= 1 && digits[0] != b'0' && point <= 16;
+    }
+    // `0.0...0d`: the exponent is minus the zeros after the point, less one.
+    let zeros = digits[point + 1..]
+        .iter()
+        .take_while(|&&b| b == b'0')
+        .count();
+    if zeros == digits.len() - point - 1 {
+        // Zero itself.
+        return digits == b"0.0";
+    }
+    -(zeros as i32) > layout.min_fixed
+}
+
+/// The general case of [`write_float`]: the digits re-laid in `layout`.
+fn relay_float<W: ?Sized + io::Write>(
+    w: &mut W,
+    shortest: &str,
+    layout: FloatLayout,
+) -> io::Result<()> {
     let (neg, rest) = match shortest.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, shortest),
@@ -214,5 +257,74 @@ impl Formatter for PydanticFloatFormatter {
         }
         let mut buf = zmij::Buffer::new();
         write_float(writer, buf.format_finite(value), PYDANTIC_LAYOUT)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn relaid(text: &str, layout: FloatLayout) -> String {
+        let mut out = Vec::new();
+        relay_float(&mut out, text, layout).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// The shortcut copies zmij's text only where re-laying it would give the same bytes.
+    #[test]
+    fn the_shortcut_agrees_with_the_general_layout() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            3.0,
+            97.25,
+            1.5,
+            0.1,
+            0.5,
+            1e-4,
+            1.5e-4,
+            1e-5,
+            1.5e-5,
+            1e-6,
+            123.45,
+            1e15,
+            9.99e15,
+            1e16,
+            1.5e16,
+            1e21,
+            1e22,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ];
+        for _ in 0..50_000 {
+            // xorshift64: random bit patterns, and random small decimals.
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push(f64::from_bits(x));
+            values.push((x % 1_000_000) as f64 / [1.0, 10.0, 100.0, 1e4, 1e7][(x % 5) as usize]);
+            values.push((x >> 11) as f64 * [1.0, 1e3, 1e-9][(x % 3) as usize]);
+        }
+        let mut shortcut = 0;
+        for v in values.into_iter().filter(|v| v.is_finite()) {
+            let mut buf = zmij::Buffer::new();
+            let text = buf.format_finite(v).to_owned();
+            for layout in [PYTHON_LAYOUT, PYDANTIC_LAYOUT] {
+                let mut out = Vec::new();
+                write_float(&mut out, &text, layout).unwrap();
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    relaid(&text, layout),
+                    "{v:e} ({text})"
+                );
+                shortcut += usize::from(already_in_layout(text.as_bytes(), layout));
+            }
+        }
+        // Most of the small decimals take the shortcut.
+        assert!(shortcut > 75_000, "{shortcut}");
     }
 }

@@ -3,6 +3,7 @@
 
 mod filter;
 mod paths;
+mod pool;
 #[cfg(test)]
 mod tests;
 
@@ -61,6 +62,8 @@ struct Config<M> {
     exclude_defaults: bool,
     from: Vec<(TypeId, Convert)>,
     on_error: Option<OnError>,
+    /// Models of the generic path, kept for reuse (shared by the clones of a layer).
+    pool: Arc<pool::Pool<M>>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -72,6 +75,7 @@ impl<M> Clone for Config<M> {
             exclude_defaults: self.exclude_defaults,
             from: self.from.clone(),
             on_error: self.on_error.clone(),
+            pool: self.pool.clone(),
             _model: PhantomData,
         }
     }
@@ -194,6 +198,7 @@ where
                 exclude_defaults: false,
                 from: Vec::new(),
                 on_error: None,
+                pool: Arc::default(),
                 _model: PhantomData,
             }),
         }
@@ -561,6 +566,40 @@ where
                             value,
                             (filters && config.options.exclude_unset).then(|| presence_of(json)),
                         )
+                    } else if !filters {
+                        // The common case: read into a model kept from an earlier response,
+                        // and lend it to the payload, which hands it back when sent.
+                        let lent = Tokens::with_reused(|tokens| {
+                            payload.record_tokens(tokens).map_err(|e| {
+                                ResponseValidationError::new::<M>(
+                                    payload_type,
+                                    String::new(),
+                                    e.to_string(),
+                                )
+                            })?;
+                            let read = match config.pool.take() {
+                                Some(mut kept) => {
+                                    tokens.deserialize_in_place(&mut *kept).map(|()| kept)
+                                }
+                                None => tokens.deserialize().map(Box::new),
+                            };
+                            let model = read.map_err(|e| {
+                                ResponseValidationError::new::<M>(
+                                    payload_type,
+                                    e.path().to_string(),
+                                    e.inner().to_string(),
+                                )
+                            })?;
+                            Ok::<_, ResponseValidationError>((
+                                model,
+                                tokens.text_len() <= pool::MAX_TEXT,
+                            ))
+                        })?;
+                        match lent {
+                            (model, true) => payload.replace_lent(model, config.pool.back()),
+                            (model, false) => payload.replace(*model),
+                        }
+                        return Ok(());
                     } else {
                         Tokens::with_reused(|tokens| {
                             payload.record_tokens(tokens).map_err(|e| {

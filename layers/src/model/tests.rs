@@ -668,3 +668,130 @@ impl<T: schemars::JsonSchema> HasSchema for T {}
 trait HasSchema {}
 #[cfg(not(feature = "openapi"))]
 impl<T> HasSchema for T {}
+
+// ---- the generic path's reused models ------------------------------------------------------
+
+#[derive(Serialize, Clone)]
+struct Source {
+    name: String,
+    nick: Option<String>,
+    tags: Vec<String>,
+    counts: std::collections::BTreeMap<String, u32>,
+    inner: Vec<SourceInner>,
+    secret: String,
+}
+
+#[derive(Serialize, Clone)]
+struct SourceInner {
+    label: String,
+    n: u32,
+}
+
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+struct Public {
+    name: String,
+    nick: Option<String>,
+    tags: Vec<String>,
+    counts: std::collections::BTreeMap<String, u32>,
+    inner: Vec<PublicInner>,
+    #[serde(default)]
+    extra: Vec<u32>,
+}
+
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+struct PublicInner {
+    label: String,
+}
+
+fn source(i: usize) -> Source {
+    // Each value differs from the last in every way a reused model could get wrong: longer
+    // and shorter strings and lists, Some then None, map entries added and gone.
+    let n = [5, 1, 0, 3][i % 4];
+    Source {
+        name: "x".repeat([40, 2, 0, 7][i % 4]),
+        nick: i.is_multiple_of(2).then(|| format!("nick {i}")),
+        tags: (0..n).map(|t| format!("tag {t} of {i}")).collect(),
+        counts: (0..n).map(|t| (format!("k{}", t + i), t as u32)).collect(),
+        inner: (0..n)
+            .map(|t| SourceInner {
+                label: format!("inner {t}"),
+                n: t as u32,
+            })
+            .collect(),
+        secret: "hunter2".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn the_generic_path_reads_into_reused_models_and_answers_as_a_fresh_read() {
+    let layer = ResponseModelLayer::<Public>::new();
+    for i in 0..12 {
+        let value = source(i);
+        // What a JSON round trip through the model gives, as serde_json writes it.
+        let expected: Public =
+            serde_json::from_value(serde_json::to_value(&value).unwrap()).unwrap();
+        let expected = serde_json::to_string(&expected).unwrap();
+        let (status, content_type, body) = run(layer.clone(), move || {
+            Reply::new(value.clone()).into_http_response()
+        })
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(content_type, "application/json");
+        assert_eq!(std::str::from_utf8(&body).unwrap(), expected, "value {i}");
+        assert!(!expected.contains("hunter2"));
+        // The response is gone: its model is back on the shelf, one at a time.
+        assert_eq!(layer.config.pool.kept(), 1, "value {i}");
+    }
+}
+
+#[tokio::test]
+async fn a_model_read_from_large_strings_is_not_kept() {
+    let layer = ResponseModelLayer::<Public>::new();
+    let mut value = source(0);
+    value.name = "y".repeat(super::pool::MAX_TEXT + 1);
+    let name = value.name.clone();
+    let (status, _, body) = run(layer.clone(), move || {
+        Reply::new(value.clone()).into_http_response()
+    })
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(std::str::from_utf8(&body).unwrap().contains(&name));
+    assert_eq!(layer.config.pool.kept(), 0);
+}
+
+#[tokio::test]
+async fn a_failed_read_into_a_kept_model_is_a_500_and_the_next_read_is_whole() {
+    #[derive(Serialize, Clone)]
+    struct Broken {
+        name: u32,
+    }
+    let layer = ResponseModelLayer::<Public>::new();
+    let first = source(0);
+    run(layer.clone(), move || {
+        Reply::new(first.clone()).into_http_response()
+    })
+    .await;
+    assert_eq!(layer.config.pool.kept(), 1);
+    let (status, content_type, body) = run(layer.clone(), || {
+        Reply::new(Broken { name: 7 }).into_http_response()
+    })
+    .await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(content_type, "text/plain; charset=utf-8");
+    assert_eq!(&body[..], b"Internal Server Error");
+    // The half-written model was dropped, not kept.
+    assert_eq!(layer.config.pool.kept(), 0);
+    let next = source(1);
+    let expected: Public = serde_json::from_value(serde_json::to_value(&next).unwrap()).unwrap();
+    let (status, _, body) = run(layer.clone(), move || {
+        Reply::new(next.clone()).into_http_response()
+    })
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        std::str::from_utf8(&body).unwrap(),
+        serde_json::to_string(&expected).unwrap()
+    );
+}
