@@ -45,6 +45,75 @@ fn non_empty(v: &Option<String>) {
     }
 }
 
+/// Python's `urllib.parse.unquote_plus(text)` (UTF-8, `errors="replace"`), transcribed:
+/// `+` becomes a space, then the text is cut into runs of ASCII and of other characters, and
+/// each ASCII run is `unquote_to_bytes`d (`%XX` with two hex digits is that byte, anything
+/// else as is) and decoded.
+fn py_unquote_plus(text: &str) -> String {
+    let text = text.replace('+', " ");
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(c) = rest.chars().next() {
+        let end = if c.is_ascii() {
+            rest.find(|c: char| !c.is_ascii()).unwrap_or(rest.len())
+        } else {
+            rest.find(|c: char| c.is_ascii()).unwrap_or(rest.len())
+        };
+        let (run, tail) = rest.split_at(end);
+        if c.is_ascii() {
+            let b = run.as_bytes();
+            let mut bytes = Vec::new();
+            let mut i = 0;
+            while i < b.len() {
+                let hex = |x: u8| (x as char).to_digit(16);
+                if b[i] == b'%' && i + 2 < b.len() {
+                    if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                        bytes.push((h * 16 + l) as u8);
+                        i += 3;
+                        continue;
+                    }
+                }
+                bytes.push(b[i]);
+                i += 1;
+            }
+            out.push_str(&String::from_utf8_lossy(&bytes));
+        } else {
+            out.push_str(run);
+        }
+        rest = tail;
+    }
+    out
+}
+
+/// Starlette's urlencoded form, for one field: python-multipart's fields (split at `&`, empty
+/// ones skipped, each at its first `=`), latin-1 text, `unquote_plus`; the last value of
+/// `name`, `None` when absent or empty (FastAPI's "missing").
+fn starlette_field(body: &[u8], name: &str) -> Option<String> {
+    let latin1 = |b: &[u8]| b.iter().map(|&x| char::from(x)).collect::<String>();
+    let mut found = None;
+    for field in body.split(|&b| b == b'&').filter(|f| !f.is_empty()) {
+        let (k, v) = match field.iter().position(|&b| b == b'=') {
+            Some(i) => (&field[..i], &field[i + 1..]),
+            None => (field, &[][..]),
+        };
+        if py_unquote_plus(&latin1(k)) == name {
+            found = Some(py_unquote_plus(&latin1(v)));
+        }
+    }
+    found.filter(|v| !v.is_empty())
+}
+
+/// Whether the content type is the urlencoded one (its essence, any parameters).
+fn is_urlencoded(ct: Option<&HeaderValue>) -> bool {
+    ct.is_some_and(|v| {
+        let b = v.as_bytes();
+        let essence = b.split(|&x| x == b';').next().unwrap_or(b);
+        essence
+            .trim_ascii()
+            .eq_ignore_ascii_case(b"application/x-www-form-urlencoded")
+    })
+}
+
 /// A rejection is 400, 413 or 422 and renders as FastAPI's JSON answer.
 fn check_rejection(r: FormRejection, body_len: usize) -> StatusCode {
     let status = r.status();
@@ -92,6 +161,18 @@ fuzz_target!(|data: &[u8]| {
 
     let loose_ok = match loose {
         Ok(f) => {
+            if is_urlencoded(ct.as_ref()) {
+                // The values are Starlette's, byte for byte.
+                assert_eq!(
+                    Some(&f.username),
+                    starlette_field(body, "username").as_ref()
+                );
+                assert_eq!(
+                    Some(&f.password),
+                    starlette_field(body, "password").as_ref()
+                );
+                assert_eq!(f.client_id, starlette_field(body, "client_id"));
+            }
             assert!(!f.username.is_empty(), "empty username");
             assert!(!f.password.is_empty(), "empty password");
             assert!(

@@ -2,6 +2,8 @@
 //! FastAPI's `OAuth2PasswordRequestForm` does.
 
 use super::*;
+use crate::parse::py_unquote_plus;
+
 /// Parses and validates an [`OAuth2PasswordRequestForm`] from a request.
 ///
 /// The body is read only for `application/x-www-form-urlencoded` and
@@ -253,11 +255,23 @@ pub(super) fn over_limit(error: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-/// Decodes an urlencoded body (`+` is a space, invalid UTF-8 is replaced).
+/// Decodes an urlencoded body as Starlette does: python-multipart's querystring parser splits
+/// it into fields at each `&` (empty fields skipped; `;` is no separator) and each field at its
+/// first `=` (a name alone has the empty value); then both sides are read as latin-1 and
+/// unquoted with Python's `unquote_plus` ([`py_unquote_plus`]): `+` is a space, a percent
+/// escape is UTF-8 (U+FFFD for what does not decode), a byte sent unescaped is its latin-1
+/// character (a raw UTF-8 `é`, `C3 A9`, is `Ã©`).
 pub(super) fn parse_urlencoded(bytes: &[u8]) -> RawFields {
     let mut fields = RawFields::default();
-    for (name, value) in form_urlencoded::parse(bytes) {
-        fields.set(&name, || value.into_owned());
+    for field in bytes.split(|&b| b == b'&').filter(|f| !f.is_empty()) {
+        let (name, value) = match field.iter().position(|&b| b == b'=') {
+            Some(eq) => (&field[..eq], &field[eq + 1..]),
+            None => (field, &[][..]),
+        };
+        let name = py_unquote_plus(name);
+        if RawFields::wants(&name) {
+            fields.set(&name, || py_unquote_plus(value));
+        }
     }
     fields
 }
@@ -273,7 +287,8 @@ impl futures_core::Stream for OnceStream {
     }
 }
 
-/// Reads the text of the six fields from a `multipart/form-data` body.
+/// Reads the text of the six fields from a `multipart/form-data` body: each value UTF-8, or,
+/// when it is not UTF-8, latin-1 (every byte one character), as Starlette decodes it.
 pub(super) async fn parse_multipart(
     bytes: Bytes,
     boundary: String,
@@ -289,7 +304,12 @@ pub(super) async fn parse_multipart(
             continue;
         }
         let data = field.bytes().await.map_err(invalid)?;
-        fields.set(&name, || String::from_utf8_lossy(&data).into_owned());
+        // Starlette's `_user_safe_decode`: UTF-8, or latin-1 for the whole value when it is
+        // not UTF-8.
+        fields.set(&name, || {
+            String::from_utf8(data.to_vec())
+                .unwrap_or_else(|_| data.iter().map(|&b| char::from(b)).collect())
+        });
     }
     Ok(fields)
 }

@@ -514,12 +514,14 @@ async fn non_utf8_percent_escapes_do_not_panic() {
         .replace("\\ufffd", "\u{FFFD}");
     assert_response(r, 422, &expected).await;
 
-    // Raw non-UTF-8 bytes, stray percent signs and a non-UTF-8 header.
+    // Raw non-UTF-8 bytes, stray percent signs and a non-UTF-8 header. FastAPI 0.165
+    // (Starlette 1.10, python-multipart 0.0.34) answered `"username":"ÿþ%"`: raw bytes are
+    // latin-1 characters.
     let raw = Bytes::from_static(b"username=\xff\xfe%&password=%zz%");
     let f = parse_password_form(req(Some(URLENCODED), raw), &FormConfig::default())
         .await
         .unwrap();
-    assert_eq!(f.username, "\u{FFFD}\u{FFFD}%");
+    assert_eq!(f.username, "\u{ff}\u{fe}%");
     assert_eq!(f.password, "%zz%");
     let bad_header = Request::builder()
         .header(
@@ -538,7 +540,9 @@ async fn non_utf8_percent_escapes_do_not_panic() {
     body.extend_from_slice(b"al\xffce\r\n");
     body.extend_from_slice(multipart_body(&[("password", None, "p")]).as_bytes());
     let f = ok(req(Some(&multipart_ct()), body)).await;
-    assert_eq!(f.username, "al\u{FFFD}ce");
+    // FastAPI 0.165 answered `"username":"alÿce"`: a part that is not UTF-8 is read as
+    // latin-1 as a whole.
+    assert_eq!(f.username, "al\u{ff}ce");
 }
 
 // ---- Debug, Display, tracing ----
