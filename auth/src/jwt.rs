@@ -320,8 +320,8 @@ impl<C: DeserializeOwned + 'static> JwtVerifier<C> {
         self
     }
 
-    /// The cache's configuration, when one is set.
-    pub fn cache_config(&self) -> Option<TokenCache> {
+    /// The cache's configuration, when one was set with [`cache`](Self::cache).
+    pub fn get_cache(&self) -> Option<TokenCache> {
         self.cache.as_ref().map(|c| c.config())
     }
 

@@ -18,6 +18,17 @@
 //! documents its `401`; [`ScopesLayer`] adds its scopes and a `403`; the password forms give
 //! their request body and `422` (`OAuth2PasswordRequestForm::openapi()`).
 //!
+//! # Names
+//!
+//! A getter has the plain name of what it returns ([`ApiKeyQuery::name`],
+//! [`OAuth2PasswordBearer::flow`], [`OpenIdConnect::url`], [`HttpBase::scheme`]), as the Rust API
+//! guidelines ask (C-GETTER), and takes `get_` only where a builder method already has that
+//! name ([`HttpBasic::realm`] sets, [`HttpBasic::get_realm`] reads; likewise
+//! [`HttpBearer::get_bearer_format`], `JwtVerifier::get_cache`,
+//! `TokenCache::get_max_age`, [`FormConfig::get_limit`](form::FormConfig::get_limit)),
+//! as `std::process::Command` pairs `current_dir` with `get_current_dir`; the settings every
+//! scheme shares (`scheme_name`, `description`, `auto_error`) are read from [`Scheme::meta`].
+//!
 //! # Example
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {

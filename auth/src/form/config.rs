@@ -28,8 +28,8 @@ impl FormConfig {
         self
     }
 
-    /// The configured body limit in bytes.
-    pub fn limit_bytes(&self) -> usize {
+    /// The body limit in bytes, set with [`limit`](Self::limit).
+    pub fn get_limit(&self) -> usize {
         self.limit
     }
 }

@@ -178,7 +178,7 @@ where
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
 {
-    let limit = config.limit_bytes();
+    let limit = config.get_limit();
     if announced_too_large(headers, limit) {
         return Err(FormRejection::TooLarge);
     }

@@ -424,7 +424,7 @@ async fn body_of_limit_plus_one_is_413() {
 #[tokio::test]
 async fn custom_small_limit() {
     let config = FormConfig::default().limit(24);
-    assert_eq!(config.limit_bytes(), 24);
+    assert_eq!(config.get_limit(), 24);
     let r = parse_password_form(form("username=alice&password=secret"), &config)
         .await
         .unwrap_err();

@@ -80,18 +80,18 @@ impl TokenCache {
         self
     }
 
-    /// The configured entry limit.
-    pub fn entries_limit(&self) -> usize {
+    /// The entry limit set with [`max_entries`](Self::max_entries).
+    pub fn get_max_entries(&self) -> usize {
         self.max_entries
     }
 
-    /// The configured byte limit.
-    pub fn bytes_limit(&self) -> usize {
+    /// The byte limit set with [`max_bytes`](Self::max_bytes).
+    pub fn get_max_bytes(&self) -> usize {
         self.max_bytes
     }
 
-    /// The configured longest life.
-    pub fn age_limit(&self) -> Duration {
+    /// The longest life set with [`max_age`](Self::max_age).
+    pub fn get_max_age(&self) -> Duration {
         self.max_age
     }
 }

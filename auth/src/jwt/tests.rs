@@ -505,7 +505,7 @@ fn the_token_cache_remembers_successes_only_and_resets_on_reconfiguration() {
     );
     // A reconfigured clone starts empty; the original keeps its entries.
     let stricter = v.clone().audience(["api"]);
-    assert_eq!(stricter.cache_config(), Some(TokenCache::new()));
+    assert_eq!(stricter.get_cache(), Some(TokenCache::new()));
     assert_eq!(
         layer_verify(&stricter, "not-a-jwt").unwrap_err().detail(),
         "Could not validate credentials"
@@ -518,7 +518,7 @@ fn the_token_cache_remembers_successes_only_and_resets_on_reconfiguration() {
     assert_eq!(layer_verify(&v, "not-a-jwt").unwrap(), claims);
     // Off unless configured.
     let plain = JwtVerifier::<serde_json::Value>::hs256(SECRET);
-    assert_eq!(plain.cache_config(), None);
+    assert_eq!(plain.get_cache(), None);
     assert!(layer_verify(&plain, &good).is_ok());
 }
 

@@ -49,7 +49,7 @@ impl HttpBasic {
         Ok(self)
     }
 
-    /// The realm, if any.
+    /// The realm set with [`realm`](Self::realm), if any (`get_`: the setter has the name).
     pub fn get_realm(&self) -> Option<&str> {
         self.realm.as_deref()
     }
@@ -168,7 +168,8 @@ impl HttpBearer {
         self
     }
 
-    /// The token format, if set.
+    /// The token format set with [`bearer_format`](Self::bearer_format), if any (`get_`: the
+    /// setter has the name).
     pub fn get_bearer_format(&self) -> Option<&str> {
         self.bearer_format.as_deref()
     }
@@ -291,7 +292,7 @@ impl HttpBase {
     }
 
     /// The scheme's name, as configured.
-    pub fn get_scheme(&self) -> &str {
+    pub fn scheme(&self) -> &str {
         &self.scheme
     }
 }
