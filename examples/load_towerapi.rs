@@ -62,6 +62,9 @@ pub(crate) fn app(keys: &Keys) -> Router {
         AuthLayer::new(OAuth2PasswordBearer::new("token")).jwt(
             JwtVerifier::<serde_json::Value>::hs256(shared::HS256_SECRET),
         );
+    let hs256_cached = AuthLayer::new(OAuth2PasswordBearer::new("token")).jwt(
+        JwtVerifier::<serde_json::Value>::hs256(shared::HS256_SECRET).cache(TokenCache::new()),
+    );
     let rs256 = AuthLayer::new(OAuth2PasswordBearer::new("token")).jwt(
         JwtVerifier::<serde_json::Value>::new().key(keys.rs256_public.clone(), [Algorithm::RS256]),
     );
@@ -93,7 +96,7 @@ pub(crate) fn app(keys: &Keys) -> Router {
             "/apikey",
             get(json).layer(AuthLayer::new(ApiKeyHeader::new("x-api-key")).verify(api_key)),
         )
-        .route("/jwt", get(json).layer(scoped(hs256.clone())))
+        .route("/jwt", get(json).layer(scoped(hs256)))
         .route("/rs256", get(json).layer(scoped(rs256)))
         .route("/rs256-cached", get(json).layer(scoped(rs256_cached)))
         .route(
@@ -104,11 +107,13 @@ pub(crate) fn app(keys: &Keys) -> Router {
             "/model-from",
             get(json).layer(ResponseModelLayer::<UserOut>::new().from::<User>()),
         )
+        // The full stack as a service would run it: a client sends its token on every request,
+        // and the verified-token cache saves what a hand-written middleware redoes each time.
         .route(
             "/full",
             get(json).layer(
                 ServiceBuilder::new()
-                    .layer(scoped(hs256))
+                    .layer(scoped(hs256_cached))
                     .layer(ResponseModelLayer::<UserOut>::new()),
             ),
         )

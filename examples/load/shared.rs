@@ -191,6 +191,7 @@ impl Keys {
             ("/rs256-cached", Some(("authorization", rs))),
             ("/model", None),
             ("/model-from", None),
+            // towerapi verifies through its token cache here; bare axum decodes each time.
             ("/full", Some(("authorization", hs))),
         ]
     }

@@ -107,7 +107,10 @@ impl<M> Config<M> {
 ///   converted by that `From`, without serialization.
 /// - **Any other payload** (a `serde_json::Value`, another struct) is read into `M` as a JSON
 ///   round trip would, through a flat token buffer ([`transcode`](towerapi_encode::transcode)),
-///   without writing JSON or building a `serde_json::Value` tree.
+///   without writing JSON or building a `serde_json::Value` tree. Once its response is sent,
+///   the model is kept (up to 32 per layer, none read from more than 16 KiB of strings) and the
+///   next one is read into it in place, reusing its strings' and lists' buffers (serde's
+///   `deserialize_in_place`, which this crate turns on for derived types).
 /// - **A payload that does not fit `M`** (a missing field, a wrong type) is a server fault: the
 ///   client gets `500`, `text/plain; charset=utf-8`, `Internal Server Error`, and a
 ///   [`ResponseValidationError`] with the serde path of the fault is logged at error level
