@@ -85,12 +85,12 @@ impl Scheme for HttpBasic {
             return Ok(None);
         }
         let invalid = || AuthError::not_authenticated(self.challenges());
-        let decoded = basic_decode(param).ok_or_else(invalid)?;
-        let (username, password) = decoded.split_once(':').ok_or_else(invalid)?;
-        Ok(Some(HttpBasicCredentials {
-            username: username.to_owned(),
-            password: password.to_owned(),
-        }))
+        let mut username = basic_decode(param).ok_or_else(invalid)?;
+        let colon = username.find(':').ok_or_else(invalid)?;
+        // The decoded text's buffer becomes the user name: one allocation less per request.
+        let password = username[colon + 1..].to_owned();
+        username.truncate(colon);
+        Ok(Some(HttpBasicCredentials { username, password }))
     }
 
     fn challenges(&self) -> Vec<HeaderValue> {
