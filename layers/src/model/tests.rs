@@ -795,3 +795,60 @@ async fn a_failed_read_into_a_kept_model_is_a_500_and_the_next_read_is_whole() {
         serde_json::to_string(&expected).unwrap()
     );
 }
+
+#[tokio::test]
+async fn a_field_missing_from_the_next_value_is_not_kept_from_the_last() {
+    #[derive(Serialize, Clone)]
+    struct Full {
+        name: &'static str,
+        nick: Option<&'static str>,
+        tags: Vec<&'static str>,
+        counts: std::collections::BTreeMap<&'static str, u32>,
+        inner: Vec<SourceInner>,
+        extra: Vec<u32>,
+    }
+    #[derive(Serialize, Clone)]
+    struct Bare {
+        name: &'static str,
+        tags: Vec<&'static str>,
+        counts: std::collections::BTreeMap<&'static str, u32>,
+        inner: Vec<SourceInner>,
+    }
+    let layer = ResponseModelLayer::<Public>::new();
+    let full = Full {
+        name: "a",
+        nick: Some("n"),
+        tags: vec!["t"],
+        counts: [("k", 1)].into(),
+        inner: vec![SourceInner {
+            label: "l".to_owned(),
+            n: 1,
+        }],
+        extra: vec![7, 8],
+    };
+    let (_, _, body) = run(layer.clone(), move || {
+        Reply::new(full.clone()).into_http_response()
+    })
+    .await;
+    assert_eq!(
+        std::str::from_utf8(&body).unwrap(),
+        r#"{"name":"a","nick":"n","tags":["t"],"counts":{"k":1},"inner":[{"label":"l"}],"extra":[7,8]}"#
+    );
+    assert_eq!(layer.config.pool.kept(), 1);
+    // The kept model had `nick` and `extra` set; a value without them reads as a fresh read
+    // would: `nick` null (a missing `Option`), `extra` its default.
+    let bare = Bare {
+        name: "b",
+        tags: vec![],
+        counts: Default::default(),
+        inner: vec![],
+    };
+    let (_, _, body) = run(layer.clone(), move || {
+        Reply::new(bare.clone()).into_http_response()
+    })
+    .await;
+    assert_eq!(
+        std::str::from_utf8(&body).unwrap(),
+        r#"{"name":"b","nick":null,"tags":[],"counts":{},"inner":[],"extra":[]}"#
+    );
+}
