@@ -18,6 +18,9 @@
 //! The extra cost per request of a layer is its time minus `pass-through`.
 #![allow(missing_docs, clippy::unwrap_used)]
 
+#[path = "support/headers.rs"]
+mod headers;
+
 use std::convert::Infallible;
 use std::future::Future;
 use std::hint::black_box;
@@ -45,32 +48,7 @@ fn now<F: Future>(fut: F) -> F::Output {
 fn request(auth: Option<(&HeaderName, &'static str)>) -> Request<()> {
     let mut req = Request::new(());
     let headers = req.headers_mut();
-    headers.insert(header::HOST, HeaderValue::from_static("api.example.com"));
-    headers.insert(
-        header::USER_AGENT,
-        HeaderValue::from_static("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101"),
-    );
-    headers.insert(
-        header::ACCEPT,
-        HeaderValue::from_static("application/json, text/plain, */*"),
-    );
-    headers.insert(
-        header::ACCEPT_ENCODING,
-        HeaderValue::from_static("gzip, deflate, br"),
-    );
-    headers.insert(
-        header::ACCEPT_LANGUAGE,
-        HeaderValue::from_static("en-US,en;q=0.9"),
-    );
-    headers.insert(header::CONNECTION, HeaderValue::from_static("keep-alive"));
-    headers.insert(
-        header::COOKIE,
-        HeaderValue::from_static("session=3f9a1c; theme=dark; lang=en"),
-    );
-    headers.insert(
-        HeaderName::from_static("x-request-id"),
-        HeaderValue::from_static("6f1d2c3b-9a8e-4b7f-8c6d-5e4f3a2b1c0d"),
-    );
+    headers::insert_ordinary(headers, "api.example.com");
     if let Some((name, value)) = auth {
         headers.insert(name.clone(), HeaderValue::from_static(value));
     }

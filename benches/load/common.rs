@@ -12,6 +12,9 @@ pub mod axum_app;
 #[allow(clippy::duplicate_mod)]
 pub mod towerapi_app;
 
+#[path = "../support/headers.rs"]
+mod headers;
+
 use std::future::Future;
 use std::hint::black_box;
 use std::pin::pin;
@@ -19,7 +22,7 @@ use std::task::{Context, Poll, Waker};
 
 use axum::body::Body;
 use axum::Router;
-use http::header::{self, HeaderName, HeaderValue};
+use http::header::{HeaderName, HeaderValue};
 use http::{Request, StatusCode};
 use http_body_util::BodyExt as _;
 use tower::ServiceExt as _;
@@ -37,32 +40,7 @@ pub fn now<F: Future>(fut: F) -> F::Output {
 pub fn request(path: &str, auth: Option<&(HeaderName, HeaderValue)>) -> Request<Body> {
     let mut req = Request::get(path).body(Body::empty()).unwrap();
     let headers = req.headers_mut();
-    headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8000"));
-    headers.insert(
-        header::USER_AGENT,
-        HeaderValue::from_static("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101"),
-    );
-    headers.insert(
-        header::ACCEPT,
-        HeaderValue::from_static("application/json, text/plain, */*"),
-    );
-    headers.insert(
-        header::ACCEPT_ENCODING,
-        HeaderValue::from_static("gzip, deflate, br"),
-    );
-    headers.insert(
-        header::ACCEPT_LANGUAGE,
-        HeaderValue::from_static("en-US,en;q=0.9"),
-    );
-    headers.insert(header::CONNECTION, HeaderValue::from_static("keep-alive"));
-    headers.insert(
-        header::COOKIE,
-        HeaderValue::from_static("session=3f9a1c; theme=dark; lang=en"),
-    );
-    headers.insert(
-        HeaderName::from_static("x-request-id"),
-        HeaderValue::from_static("6f1d2c3b-9a8e-4b7f-8c6d-5e4f3a2b1c0d"),
-    );
+    headers::insert_ordinary(headers, "127.0.0.1:8000");
     if let Some((name, value)) = auth {
         headers.insert(name.clone(), value.clone());
     }

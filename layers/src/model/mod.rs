@@ -573,26 +573,16 @@ where
                         // The common case: read into a model kept from an earlier response,
                         // and lend it to the payload, which hands it back when sent.
                         let lent = Tokens::with_reused(|tokens| {
-                            payload.record_tokens(tokens).map_err(|e| {
-                                ResponseValidationError::new::<M>(
-                                    payload_type,
-                                    String::new(),
-                                    e.to_string(),
-                                )
-                            })?;
+                            payload
+                                .record_tokens(tokens)
+                                .map_err(|e| unrecordable::<M>(payload_type, &e))?;
                             let read = match config.pool.take() {
                                 Some(mut kept) => {
                                     tokens.deserialize_in_place(&mut *kept).map(|()| kept)
                                 }
                                 None => tokens.deserialize().map(Box::new),
                             };
-                            let model = read.map_err(|e| {
-                                ResponseValidationError::new::<M>(
-                                    payload_type,
-                                    e.path().to_string(),
-                                    e.inner().to_string(),
-                                )
-                            })?;
+                            let model = read.map_err(|e| unfitting::<M>(payload_type, &e))?;
                             Ok::<_, ResponseValidationError>((
                                 model,
                                 tokens.text_len() <= pool::MAX_TEXT,
@@ -605,23 +595,14 @@ where
                         return Ok(());
                     } else {
                         Tokens::with_reused(|tokens| {
-                            payload.record_tokens(tokens).map_err(|e| {
-                                ResponseValidationError::new::<M>(
-                                    payload_type,
-                                    String::new(),
-                                    e.to_string(),
-                                )
-                            })?;
-                            let value: Arc<M> = match tokens.deserialize() {
-                                Ok(value) => Arc::new(value),
-                                Err(e) => {
-                                    return Err(ResponseValidationError::new::<M>(
-                                        payload_type,
-                                        e.path().to_string(),
-                                        e.inner().to_string(),
-                                    ))
-                                }
-                            };
+                            payload
+                                .record_tokens(tokens)
+                                .map_err(|e| unrecordable::<M>(payload_type, &e))?;
+                            let value: Arc<M> = Arc::new(
+                                tokens
+                                    .deserialize()
+                                    .map_err(|e| unfitting::<M>(payload_type, &e))?,
+                            );
                             let presence = (filters && config.options.exclude_unset)
                                 .then(|| tokens.presence());
                             Ok::<_, ResponseValidationError>((value, presence))
@@ -641,6 +622,26 @@ where
         presence,
     });
     Ok(())
+}
+
+/// A value whose serde form cannot be recorded (a map key that is not a string...).
+fn unrecordable<M>(
+    payload_type: &'static str,
+    error: &towerapi_encode::transcode::TranscodeError,
+) -> ResponseValidationError {
+    ResponseValidationError::new::<M>(payload_type, String::new(), error.to_string())
+}
+
+/// A value that does not fit the model, with the serde path of the fault.
+fn unfitting<M>(
+    payload_type: &'static str,
+    error: &serde_path_to_error::Error<towerapi_encode::transcode::TranscodeError>,
+) -> ResponseValidationError {
+    ResponseValidationError::new::<M>(
+        payload_type,
+        error.path().to_string(),
+        error.inner().to_string(),
+    )
 }
 
 /// A handler's value that does not fit the route's response model (FastAPI's
