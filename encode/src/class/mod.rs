@@ -215,20 +215,9 @@ pub(crate) const INTERNAL_SERVER_ERROR_LENGTH: HeaderValue = HeaderValue::from_s
 /// A `content-length` value in one allocation (`HeaderValue::from(usize)` makes two: a
 /// `BytesMut`, then the `Bytes` it is frozen into).
 pub(crate) fn content_length(n: usize) -> HeaderValue {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut rest = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    match HeaderValue::from_bytes(&digits[i..]) {
+    match HeaderValue::from_str(itoa::Buffer::new().format(n)) {
         Ok(value) => value,
-        // Not reachable: ASCII digits are a valid header value.
+        // Not reachable: decimal digits are a valid header value.
         Err(_) => HeaderValue::from(n),
     }
 }
