@@ -93,9 +93,12 @@ impl Apps {
     pub fn new() -> Self {
         let axum_keys = axum_app::shared::Keys::generate();
         let towerapi_keys = towerapi_app::shared::Keys::generate();
+        // `axum::serve` calls `with_state(())` once per connection, which turns each handler
+        // into a route; without it every `oneshot` would redo that (and more of it for each
+        // route-level layer), work a served router never does per request.
         let apps = Self {
-            axum: axum_app::app(&axum_keys),
-            towerapi: towerapi_app::app(&towerapi_keys),
+            axum: axum_app::app(&axum_keys).with_state(()),
+            towerapi: towerapi_app::app(&towerapi_keys).with_state(()),
             axum_routes: routes(axum_keys.routes()),
             towerapi_routes: routes(towerapi_keys.routes()),
         };
