@@ -12,7 +12,7 @@ use http::{header, Request, Response, StatusCode};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
-use towerapi_encode::{Body, BoxError, LayerBody, Payload, Unrendered};
+use towerapi_encode::{Body, BoxError, LayerBody, Payload};
 
 use crate::scopes::{check_required, Refusal, ScopesUnknown};
 use crate::{AuthError, GrantedScopes, Principal, Scheme};
@@ -742,12 +742,11 @@ impl<Sch: Scheme, V: Send + Sync + 'static> Shared<Sch, V> {
         let mut res = match &self.on_reject {
             Some(hook) => {
                 let mut res = hook(&error);
-                // A `Reply` still at its placeholder 500 (no status chosen by the hook):
-                // rendered by a SerializeLayer outside, with the error's status.
-                let placeholder = res.extensions().get::<Unrendered>().is_some()
-                    && res.status() == StatusCode::INTERNAL_SERVER_ERROR;
+                // A value not rendered yet, with no status chosen by the hook: rendered by a
+                // SerializeLayer outside, with the error's status.
+                let carried_by = res.status();
                 if let Some(payload) = res.extensions_mut().get_mut::<Payload>() {
-                    if payload.status().is_none() && placeholder {
+                    if payload.explicit_status(carried_by).is_none() {
                         payload.set_status(Some(error.status()));
                     }
                 } else if res.status() == StatusCode::OK {

@@ -24,7 +24,7 @@ use pin_project_lite::pin_project;
 use serde::Serialize;
 use tower_layer::Layer;
 use tower_service::Service;
-use towerapi_encode::{Body, BoxError, LayerBody, Payload, Unrendered};
+use towerapi_encode::{Body, BoxError, LayerBody, Payload};
 
 use crate::form::{FieldError, FormRejection};
 use crate::AuthError;
@@ -658,12 +658,10 @@ fn reshape<B>(rejection: Response<B>, answer: Response<Body>) -> Response<LayerB
     let (answer, body) = answer.into_parts();
     let mut extensions = answer.extensions;
 
-    // A `Reply` at its placeholder 500: an outer SerializeLayer renders it, with the
-    // rejection's status unless the reply has one.
-    let placeholder = extensions.get::<Unrendered>().is_some()
-        && answer.status == StatusCode::INTERNAL_SERVER_ERROR;
+    // A value not rendered yet: an outer SerializeLayer renders it, with the rejection's
+    // status unless the answer chose one.
     if let Some(payload) = extensions.get_mut::<Payload>() {
-        if placeholder && payload.status().is_none() {
+        if payload.explicit_status(answer.status).is_none() {
             payload.set_status(Some(parts.status));
         }
         parts.status = answer.status;

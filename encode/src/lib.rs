@@ -37,5 +37,5 @@ pub mod validation;
 pub mod with;
 
 pub use body::{Body, BoxError, LayerBody};
-pub use payload::{Payload, Serialized, StatusFixed, Unrendered};
+pub use payload::{Payload, Serialized, StatusFixed};
 pub use reply::Reply;

@@ -130,6 +130,7 @@ pub struct Payload {
     type_id: TypeId,
     status: Option<StatusCode>,
     route_status: Option<StatusCode>,
+    from_reply: bool,
 }
 
 impl Payload {
@@ -143,6 +144,47 @@ impl Payload {
             type_id: TypeId::of::<T>(),
             status: None,
             route_status: None,
+            from_reply: false,
+        }
+    }
+
+    /// The payload of a response that [`Reply`](crate::Reply) built: that response is still
+    /// its placeholder (`500`, `text/plain; charset=utf-8`, `Internal Server Error`) until a
+    /// `SerializeLayer` renders it.
+    pub(crate) fn from_reply<T>(value: T, status: Option<StatusCode>) -> Self
+    where
+        T: Serialize + Send + Sync + 'static,
+    {
+        let mut payload = Self::new(value);
+        payload.status = status;
+        payload.from_reply = true;
+        payload
+    }
+
+    /// Whether [`Reply`](crate::Reply) built the response that carries this payload, so that
+    /// the response is Reply's placeholder: a `500 Internal Server Error`
+    /// (`text/plain; charset=utf-8`) that logs, when it is sent, that no `SerializeLayer`
+    /// rendered it. The serializing layer replaces its status, content-type and body. A payload
+    /// put into a response by hand ([`Payload::new`]) is not.
+    pub fn is_from_reply(&self) -> bool {
+        self.from_reply
+    }
+
+    /// The status the value is to be sent with whatever the route and the class say, given
+    /// the status of the response that carries it: the one set on the reply
+    /// ([`status`](Self::status)), else, for a [`Reply`](crate::Reply)'s response, any status
+    /// other than the placeholder's 500, which was set on the response after the reply became
+    /// one (axum's `(StatusCode::CREATED, Reply::new(item))`).
+    ///
+    /// This is the one place that reads an explicit status: the serializing layer and the
+    /// security layers' rejection hooks all ask it.
+    pub fn explicit_status(&self, carried_by: StatusCode) -> Option<StatusCode> {
+        match self.status {
+            Some(status) => Some(status),
+            None if self.from_reply && carried_by != StatusCode::INTERNAL_SERVER_ERROR => {
+                Some(carried_by)
+            }
+            None => None,
         }
     }
 
@@ -189,6 +231,7 @@ impl Payload {
             type_id,
             status,
             route_status,
+            from_reply,
         } = self;
         drop(value);
         Arc::try_unwrap(arc).map_err(|arc| Self {
@@ -196,6 +239,7 @@ impl Payload {
             type_id,
             status,
             route_status,
+            from_reply,
         })
     }
 
@@ -323,6 +367,7 @@ impl fmt::Debug for Payload {
             .field("type", &self.type_name())
             .field("status", &self.status)
             .field("route_status", &self.route_status)
+            .field("from_reply", &self.from_reply)
             .finish()
     }
 }
@@ -339,12 +384,48 @@ pub struct Serialized;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StatusFixed;
 
-/// Beside a [`Payload`] in a response that [`Reply`](crate::Reply) built and nothing has
-/// rendered yet. Until a `SerializeLayer` writes the payload, such a response is a
-/// `500 Internal Server Error` (`text/plain; charset=utf-8`) that logs, when it is sent, that no
-/// layer rendered it; the serializing layer replaces its status, content-type and body.
-///
-/// A status other than 500 found on such a response was set after `Reply` built it (axum's
-/// `(StatusCode, Reply)`) and counts as the reply's explicit status.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Unrendered;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_status_of_a_reply_and_of_a_payload_put_by_hand() {
+        let chosen = Payload::from_reply(1, Some(StatusCode::ACCEPTED));
+        assert!(chosen.is_from_reply());
+        for carried in [StatusCode::INTERNAL_SERVER_ERROR, StatusCode::CREATED] {
+            assert_eq!(chosen.explicit_status(carried), Some(StatusCode::ACCEPTED));
+        }
+
+        // Set on the response after the reply became one; the placeholder's 500 is not.
+        let reply = Payload::from_reply(1, None);
+        assert_eq!(
+            reply.explicit_status(StatusCode::CREATED),
+            Some(StatusCode::CREATED)
+        );
+        assert_eq!(
+            reply.explicit_status(StatusCode::INTERNAL_SERVER_ERROR),
+            None
+        );
+
+        // A payload put into a response by hand: the response's status is not the reply's.
+        let by_hand = Payload::new(1);
+        assert!(!by_hand.is_from_reply());
+        assert_eq!(by_hand.explicit_status(StatusCode::CREATED), None);
+        let mut by_hand = by_hand;
+        by_hand.set_status(Some(StatusCode::GONE));
+        assert_eq!(
+            by_hand.explicit_status(StatusCode::OK),
+            Some(StatusCode::GONE)
+        );
+    }
+
+    #[test]
+    fn take_keeps_where_the_payload_came_from() {
+        let reply = Payload::from_reply(String::from("x"), None);
+        let shared = reply.clone();
+        let back = reply.take::<String>().expect_err("shared: given back");
+        assert!(back.is_from_reply());
+        drop(shared);
+        assert_eq!(back.take::<String>().ok(), Some(String::from("x")));
+    }
+}

@@ -5,7 +5,7 @@ use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 
 use crate::body::Body;
-use crate::payload::{Payload, Unrendered};
+use crate::payload::Payload;
 
 /// A handler's typed return value: FastAPI's "return a dict, a model, a list".
 ///
@@ -109,11 +109,8 @@ where
         }
         headers.insert(CONTENT_LENGTH, crate::class::INTERNAL_SERVER_ERROR_LENGTH);
         *res.headers_mut() = headers;
-        let mut payload = Payload::new(self.value);
-        payload.set_status(self.status);
-        let extensions = res.extensions_mut();
-        extensions.insert(payload);
-        extensions.insert(Unrendered);
+        res.extensions_mut()
+            .insert(Payload::from_reply(self.value, self.status));
         res
     }
 }

@@ -5,14 +5,14 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
 use bytes::Bytes;
-use http::{header, HeaderValue, Method, Request, Response, StatusCode};
+use http::{header, HeaderValue, Method, Request, Response};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 use towerapi_encode::class::{
     internal_server_error, File, FileRequest, Json, PydanticJson, ResponseClass,
 };
-use towerapi_encode::{Body, BoxError, LayerBody, Payload, Serialized, StatusFixed, Unrendered};
+use towerapi_encode::{Body, BoxError, LayerBody, Payload, Serialized, StatusFixed};
 
 /// The content-type of [`Reply`](towerapi_encode::Reply)'s unrendered placeholder.
 const TEXT_PLAIN: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
@@ -161,13 +161,17 @@ where
     }
 
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
-        let file = FileRequest::from_request(&req);
+        // The JSON path reads the method; file serving's range and conditional headers are
+        // copied only when the request has one (see `FileRequest::conditions`).
+        let method = req.method().clone();
+        let conditions = FileRequest::conditions(&method, req.headers()).map(Box::new);
         ResponseFuture {
             state: State::Inner {
                 future: self.inner.call(req),
             },
             class: self.class.clone(),
-            file: Some(file),
+            method,
+            conditions,
         }
     }
 }
@@ -180,7 +184,9 @@ pin_project! {
         #[pin]
         state: State<F>,
         class: C,
-        file: Option<FileRequest>,
+        method: Method,
+        // Only for a request with range or conditional headers: rare, so boxed.
+        conditions: Option<Box<FileRequest>>,
     }
 }
 
@@ -213,14 +219,14 @@ where
                 StateProj::Inner { future } => {
                     let mut res = ready!(future.poll(cx))?;
                     if let Some(payload) = res.extensions_mut().remove::<Payload>() {
-                        let head = this
-                            .file
-                            .as_ref()
-                            .is_some_and(|f| f.method() == Method::HEAD);
+                        let head = *this.method == Method::HEAD;
                         return Poll::Ready(Ok(render(res, &payload, this.class, head)));
                     }
                     if let Some(file) = res.extensions_mut().remove::<File>() {
-                        let req = this.file.take().unwrap_or_else(FileRequest::get);
+                        let req = match this.conditions.take() {
+                            Some(conditions) => *conditions,
+                            None => FileRequest::plain(std::mem::take(this.method)),
+                        };
                         let future: FileFuture = Box::pin(async move { file.serve(&req).await });
                         self.as_mut().project().state.set(State::File { future });
                         continue;
@@ -243,16 +249,10 @@ fn render<B, C: ResponseClass>(
     head: bool,
 ) -> Response<LayerBody<B>> {
     let (mut parts, placeholder) = res.into_parts();
-    // Reply's placeholder: its 500 and text content-type go; any other status was set on the
-    // response after Reply built it (axum's `(StatusCode, Reply)`) and is the explicit one.
-    let mut set_after = None;
-    if parts.extensions.remove::<Unrendered>().is_some() {
-        if parts.status != StatusCode::INTERNAL_SERVER_ERROR {
-            set_after = Some(parts.status);
-        }
-        if parts.headers.get(header::CONTENT_TYPE) == Some(&TEXT_PLAIN) {
-            parts.headers.remove(header::CONTENT_TYPE);
-        }
+    // Reply's placeholder: its text content-type goes (its 500 is not an explicit status, see
+    // `Payload::explicit_status`).
+    if payload.is_from_reply() && parts.headers.get(header::CONTENT_TYPE) == Some(&TEXT_PLAIN) {
+        parts.headers.remove(header::CONTENT_TYPE);
     }
     let rendered = match class.render(payload) {
         Ok(rendered) => rendered,
@@ -268,10 +268,11 @@ fn render<B, C: ResponseClass>(
             return internal_server_error().map(|body| LayerBody::replacing(body, placeholder));
         }
     };
-    let (status, status_fixed) = match (payload.status().or(set_after), payload.route_status()) {
-        (Some(s), _) | (None, Some(s)) => (s, true),
-        (None, None) => (rendered.status, false),
-    };
+    let (status, status_fixed) = rules::status(
+        payload.explicit_status(parts.status),
+        payload.route_status(),
+        rendered.status,
+    );
     let body = rendered.apply_to(&mut parts);
     parts.status = status;
     parts.extensions.insert(Serialized);

@@ -77,8 +77,13 @@ const FILE_REQUEST_HEADERS: [HeaderName; 6] = [
 impl FileRequest {
     /// A plain `GET` with no conditions.
     pub fn get() -> Self {
+        Self::plain(Method::GET)
+    }
+
+    /// A request with this method and no range or conditional header.
+    pub fn plain(method: Method) -> Self {
         Self {
-            method: Method::GET,
+            method,
             headers: HeaderMap::new(),
         }
     }
@@ -95,19 +100,29 @@ impl FileRequest {
 
     /// Takes what file serving needs from a method and headers.
     pub fn new(method: &Method, headers: &HeaderMap) -> Self {
-        // One pass over the request's few headers (standard names compare as small integers)
-        // instead of a lookup per name: this runs on every request under a SerializeLayer,
-        // and almost never finds anything.
-        let mut kept = HeaderMap::new();
+        Self::conditions(method, headers).unwrap_or_else(|| Self::plain(method.clone()))
+    }
+
+    /// What file serving needs, only when the request has a range or conditional header:
+    /// `None` for the usual request, which [`plain`](Self::plain) with its method stands for.
+    /// `SerializeLayer` calls this on every request, so that a JSON response costs one scan
+    /// of the header names and no copy.
+    pub fn conditions(method: &Method, headers: &HeaderMap) -> Option<Self> {
+        // One pass over the request's few headers, with a test on the name's first bytes
+        // (all six are `range` or start with `if-`) before the exact comparison.
+        let mut kept: Option<HeaderMap> = None;
         for (name, value) in headers {
-            if FILE_REQUEST_HEADERS.contains(name) {
-                kept.append(name.clone(), value.clone());
+            let bytes = name.as_str().as_bytes();
+            let candidate = bytes.starts_with(b"if-") || bytes == b"range";
+            if candidate && FILE_REQUEST_HEADERS.contains(name) {
+                kept.get_or_insert_with(HeaderMap::new)
+                    .append(name.clone(), value.clone());
             }
         }
-        Self {
+        kept.map(|headers| Self {
             method: method.clone(),
-            headers: kept,
-        }
+            headers,
+        })
     }
 }
 
@@ -291,5 +306,67 @@ impl std::fmt::Display for FileError {
 impl axum_core::response::IntoResponse for File {
     fn into_response(self) -> axum_core::response::Response {
         crate::body::into_axum(File::into_http_response(self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v)))
+            .collect()
+    }
+
+    #[test]
+    fn an_ordinary_request_has_no_conditions_to_copy() {
+        let ordinary = headers(&[
+            ("host", "127.0.0.1"),
+            ("accept", "*/*"),
+            ("accept-encoding", "gzip"),
+            ("if-custom", "x"),
+            ("ranges", "bytes=0-1"),
+            ("x-range", "bytes=0-1"),
+        ]);
+        assert!(FileRequest::conditions(&Method::GET, &ordinary).is_none());
+        let plain = FileRequest::new(&Method::HEAD, &ordinary);
+        assert_eq!(plain.method(), Method::HEAD);
+        assert!(plain.headers.is_empty());
+    }
+
+    #[test]
+    fn conditions_keep_exactly_the_six_headers_in_order() {
+        let all = headers(&[
+            ("host", "127.0.0.1"),
+            ("range", "bytes=0-4"),
+            ("if-range", "\"e\""),
+            ("if-modified-since", "Wed, 21 Oct 2015 07:28:00 GMT"),
+            ("if-unmodified-since", "Wed, 21 Oct 2015 07:28:00 GMT"),
+            ("if-none-match", "\"a\""),
+            ("if-none-match", "\"b\""),
+            ("if-match", "*"),
+            ("if-custom", "x"),
+        ]);
+        let kept = FileRequest::conditions(&Method::POST, &all).expect("conditions");
+        assert_eq!(kept.method(), Method::POST);
+        let list: Vec<(&str, &str)> = kept
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.to_str().expect("ASCII")))
+            .collect();
+        assert_eq!(
+            list,
+            vec![
+                ("range", "bytes=0-4"),
+                ("if-range", "\"e\""),
+                ("if-modified-since", "Wed, 21 Oct 2015 07:28:00 GMT"),
+                ("if-unmodified-since", "Wed, 21 Oct 2015 07:28:00 GMT"),
+                ("if-none-match", "\"a\""),
+                ("if-none-match", "\"b\""),
+                ("if-match", "*"),
+            ]
+        );
     }
 }
