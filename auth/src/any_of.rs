@@ -168,7 +168,7 @@ where
 {
     type Principal = Either<V1::Principal, V2::Principal>;
 
-    fn granted_scopes(principal: &Self::Principal) -> Option<Vec<String>> {
+    fn granted_scopes(principal: &Self::Principal) -> Option<std::sync::Arc<[String]>> {
         match principal {
             Either::First(p) => V1::granted_scopes(p),
             Either::Second(p) => V2::granted_scopes(p),

@@ -27,7 +27,7 @@
 //! let token = issuer.issue_at(&serde_json::json!({"sub": "alice", "scopes": ["items:read"]}), 4102444800).unwrap();
 //! let claims = JwtVerifier::<serde_json::Value>::hs256(b"oracle-secret").verify(&token).unwrap();
 //! assert_eq!(claims.sub.as_deref(), Some("alice"));
-//! assert_eq!(claims.scopes, ["items:read"]);
+//! assert_eq!(*claims.scopes, ["items:read"]);
 //! ```
 
 use std::fmt;
@@ -87,8 +87,9 @@ pub enum ScopesClaim {
 pub struct Claims<C = serde_json::Value> {
     /// `sub`, when it is a string (a non-string `sub` is invalid, as PyJWT says).
     pub sub: Option<String>,
-    /// The scopes, from the configured claim.
-    pub scopes: Vec<String>,
+    /// The scopes, from the configured claim. Shared, so that the request's
+    /// [`GrantedScopes`](crate::GrantedScopes) and a cached token's claims copy no string.
+    pub scopes: Arc<[String]>,
     /// `exp`.
     pub exp: Option<u64>,
     /// `iss`.
@@ -770,7 +771,7 @@ impl<C: DeserializeOwned + 'static> JwtVerifier<C> {
             .map_err(|e| JwtError::new(JwtErrorKind::Claims, e.to_string()))?;
         Ok(Claims {
             sub,
-            scopes,
+            scopes: scopes.into(),
             exp,
             iss,
             kid,
@@ -842,8 +843,8 @@ where
 {
     type Principal = Claims<C>;
 
-    fn granted_scopes(principal: &Claims<C>) -> Option<Vec<String>> {
-        Some(principal.scopes.clone())
+    fn granted_scopes(principal: &Claims<C>) -> Option<Arc<[String]>> {
+        Some(Arc::clone(&principal.scopes))
     }
 
     fn bearer_error_codes(&self) -> bool {
@@ -914,8 +915,8 @@ where
 {
     type Principal = Claims<C>;
 
-    fn granted_scopes(principal: &Claims<C>) -> Option<Vec<String>> {
-        Some(principal.scopes.clone())
+    fn granted_scopes(principal: &Claims<C>) -> Option<Arc<[String]>> {
+        Some(Arc::clone(&principal.scopes))
     }
 
     fn bearer_error_codes(&self) -> bool {

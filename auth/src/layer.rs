@@ -30,7 +30,9 @@ pub trait Verify<C>: Clone + Send + Sync + 'static {
     /// The scopes a principal holds, when the verifier knows them (a JWT's): the layer then
     /// stores them as [`GrantedScopes`](crate::GrantedScopes), and the scopes the request requires
     /// ([`ScopesLayer`](crate::ScopesLayer)) are checked against them.
-    fn granted_scopes(_principal: &Self::Principal) -> Option<Vec<String>> {
+    ///
+    /// The list is shared, not copied: a JWT's claims hold theirs in an [`Arc`].
+    fn granted_scopes(_principal: &Self::Principal) -> Option<Arc<[String]>> {
         None
     }
 
@@ -185,7 +187,7 @@ pub struct WithScopes<P> {
     /// What the second step returned.
     pub principal: P,
     /// The scopes the first step granted, if it knew them.
-    pub scopes: Option<Vec<String>>,
+    pub scopes: Option<Arc<[String]>>,
 }
 
 impl<C, V, F, G, P> Verify<C> for AndThen<V, F, G>
@@ -198,7 +200,7 @@ where
 {
     type Principal = WithScopes<P>;
 
-    fn granted_scopes(principal: &WithScopes<P>) -> Option<Vec<String>> {
+    fn granted_scopes(principal: &WithScopes<P>) -> Option<Arc<[String]>> {
         principal.scopes.clone()
     }
 
@@ -307,7 +309,7 @@ where
 {
     type Principal = WithScopes<P>;
 
-    fn granted_scopes(principal: &WithScopes<P>) -> Option<Vec<String>> {
+    fn granted_scopes(principal: &WithScopes<P>) -> Option<Arc<[String]>> {
         principal.scopes.clone()
     }
 
@@ -799,7 +801,7 @@ where
             }
             // Anonymous: it holds no scopes, so a route that requires some refuses it.
             if parts.extensions.get::<GrantedScopes>().is_none() {
-                parts.extensions.insert(GrantedScopes(Vec::new()));
+                parts.extensions.insert(GrantedScopes::default());
             }
             if let Err(refusal) = check_required(&parts) {
                 return ResponseFuture::reject(shared.refuse(refusal));

@@ -17,8 +17,11 @@ use crate::AuthError;
 /// The scopes the authenticated principal holds (a verified JWT's), stored by the verifying
 /// [`AuthLayer`](crate::AuthLayer). Where present, every [`ScopesLayer`] checks that the request's
 /// required scopes are among them.
+///
+/// The list is shared (an [`Arc`]) with the verified principal, such as a JWT's
+/// [`Claims::scopes`](crate::jwt::Claims::scopes): storing it for a request copies nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct GrantedScopes(pub Vec<String>);
+pub struct GrantedScopes(pub Arc<[String]>);
 
 impl GrantedScopes {
     /// Whether every scope the request requires so far is granted; if not, FastAPI's answer
@@ -115,7 +118,9 @@ pub(crate) enum Refusal {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SecurityScopes {
-    scopes: Vec<String>,
+    // Shared with the `ScopesLayer` that added them: a route with one such layer, the usual
+    // case, copies no string per request. `extend` makes a list of its own.
+    scopes: Arc<[String]>,
 }
 
 impl SecurityScopes {
@@ -136,7 +141,9 @@ impl SecurityScopes {
 
     /// Adds scopes at the end.
     pub fn extend<I: IntoIterator<Item = S>, S: Into<String>>(&mut self, scopes: I) {
-        self.scopes.extend(scopes.into_iter().map(Into::into));
+        let mut own = self.scopes.to_vec();
+        own.extend(scopes.into_iter().map(Into::into));
+        self.scopes = own.into();
     }
 }
 
@@ -268,10 +275,10 @@ where
     fn call(&mut self, req: Request<B>) -> Self::Future {
         let (mut parts, body) = req.into_parts();
         match parts.extensions.get_mut::<SecurityScopes>() {
-            Some(s) => s.scopes.extend(self.scopes.iter().cloned()),
+            Some(s) => s.extend(self.scopes.iter().cloned()),
             None => {
                 parts.extensions.insert(SecurityScopes {
-                    scopes: self.scopes.to_vec(),
+                    scopes: Arc::clone(&self.scopes),
                 });
             }
         }

@@ -545,6 +545,64 @@ async fn jwt_verifier_behind_a_password_bearer() {
 
 #[cfg(any(feature = "jwt-aws-lc-rs", feature = "jwt-rust-crypto"))]
 #[tokio::test]
+async fn granted_and_required_scopes_are_shared_not_copied() {
+    use crate::jwt::{Claims, JwtIssuer, JwtVerifier};
+
+    let required = ScopesLayer::new(["items:read"]);
+    let layer_list = required.scopes().as_ptr();
+    let svc = tower::ServiceBuilder::new()
+        .layer(required)
+        .layer(
+            AuthLayer::new(OAuth2PasswordBearer::new("token")).verify_with(JwtVerifier::<
+                serde_json::Value,
+            >::hs256(
+                b"oracle-secret"
+            )),
+        )
+        .service(service_fn(move |req: Request<()>| async move {
+            let claims = &req.extensions().get::<Principal<Claims>>().unwrap().0;
+            let granted = req.extensions().get::<GrantedScopes>().unwrap();
+            let security = req.extensions().get::<SecurityScopes>().unwrap();
+            let answer = format!(
+                "granted {:?} same list as the claims: {}; required {:?} the layer's own list: {}",
+                granted.0,
+                Arc::ptr_eq(&granted.0, &claims.scopes),
+                security.scopes(),
+                std::ptr::eq(security.scopes().as_ptr(), layer_list),
+            );
+            Ok::<_, Infallible>(Response::new(Body::full(answer)))
+        }));
+    let token = JwtIssuer::hs256(b"oracle-secret")
+        .issue_at(
+            &serde_json::json!({"sub": "alice", "scopes": ["items:read", "me"]}),
+            4_102_444_800,
+        )
+        .unwrap();
+    let res = svc
+        .oneshot(basic_req(&format!("Bearer {token}")))
+        .await
+        .unwrap();
+    assert_eq!(
+        read(res).await,
+        (
+            StatusCode::OK,
+            vec![],
+            "granted [\"items:read\", \"me\"] same list as the claims: true; required \
+             [\"items:read\"] the layer's own list: true"
+                .to_owned()
+        )
+    );
+
+    // Extending makes a list of its own; the one it was shared with is unchanged.
+    let shared: SecurityScopes = ["route"].into_iter().collect();
+    let mut own = shared.clone();
+    own.extend(["inner"]);
+    assert_eq!(shared.scopes(), ["route"]);
+    assert_eq!(own.scopes(), ["route", "inner"]);
+}
+
+#[cfg(any(feature = "jwt-aws-lc-rs", feature = "jwt-rust-crypto"))]
+#[tokio::test]
 async fn scope_checks_in_both_stack_orders() {
     use crate::jwt::{JwtIssuer, JwtVerifier};
 
@@ -715,7 +773,7 @@ mod jwt_issuer_pyjwt_bytes {
             .verify(&token)
             .unwrap();
         assert_eq!(claims.sub.as_deref(), Some("alice"));
-        assert_eq!(claims.scopes, ["items:read"]);
+        assert_eq!(*claims.scopes, ["items:read"]);
         assert_eq!(claims.exp, Some(EXP));
     }
 
@@ -1203,8 +1261,8 @@ struct Immediate;
 impl Verify<BearerToken> for Immediate {
     type Principal = String;
 
-    fn granted_scopes(principal: &String) -> Option<Vec<String>> {
-        Some(vec![principal.clone()])
+    fn granted_scopes(principal: &String) -> Option<std::sync::Arc<[String]>> {
+        Some([principal.clone()].into())
     }
 
     fn verify_now(

@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
                 claims.exp.is_some_and(|exp| exp > now),
                 "accepted without a future exp"
             );
-            for scope in &claims.scopes {
+            for scope in claims.scopes.iter() {
                 assert!(!scope.is_empty(), "an empty scope");
             }
         }
