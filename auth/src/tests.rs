@@ -292,6 +292,40 @@ async fn on_reject_may_return_a_reply_that_keeps_the_error_status() {
         res.extensions().get::<Payload>().and_then(Payload::status),
         Some(StatusCode::FORBIDDEN)
     );
+    // A status set on the reply's response after it was built (axum's `(StatusCode, Reply)`)
+    // is the hook's choice too.
+    let layer = AuthLayer::new(HttpBearer::new()).on_reject(|_: &AuthError| {
+        let mut res = Reply::new("slow down").into_http_response();
+        *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        res
+    });
+    let res = layer
+        .layer(handler())
+        .oneshot(Request::new(()))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        res.extensions().get::<Payload>().and_then(Payload::status),
+        None
+    );
+    // A payload put into a response by hand, with no status of its own: its response's 200 is
+    // not a choice, so the refusal keeps the error's status (fail closed, never a 200).
+    let layer = AuthLayer::new(HttpBearer::new()).on_reject(|_: &AuthError| {
+        let mut res = Response::new(Body::empty());
+        res.extensions_mut().insert(Payload::new("by hand"));
+        res
+    });
+    let res = layer
+        .layer(handler())
+        .oneshot(Request::new(()))
+        .await
+        .unwrap();
+    assert_eq!(
+        res.extensions().get::<Payload>().and_then(Payload::status),
+        Some(StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(res.headers()[header::WWW_AUTHENTICATE], "Bearer");
 }
 
 /// What was logged on this thread (every level, no colours) while the guard of
