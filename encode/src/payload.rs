@@ -56,6 +56,12 @@ where
     }
 }
 
+/// The stand-in value while a payload's own is moved out: one shared `()`.
+fn unit() -> Arc<dyn ErasedValue> {
+    static UNIT: std::sync::OnceLock<Arc<()>> = std::sync::OnceLock::new();
+    UNIT.get_or_init(|| Arc::new(())).clone()
+}
+
 /// A value lent by a pool (see [`Payload::replace_lent`]): read as the `M` it holds, and handed
 /// back through `back` when the last clone of the payload is dropped.
 struct Lent<M: Send + Sync + 'static> {
@@ -243,6 +249,35 @@ impl Payload {
         })
     }
 
+    /// Replaces a `T` value by `f(value)` when this payload is its only holder, in place: the
+    /// statuses and where the payload came from ([`is_from_reply`](Self::is_from_reply)) stay.
+    /// This is a response model's `From<T>` conversion, with no copy of the value. Returns
+    /// whether it replaced the value; a value that is not a `T`, or is shared, stays as it was.
+    pub fn try_map<T, U>(&mut self, f: impl FnOnce(T) -> U) -> bool
+    where
+        T: Serialize + Send + Sync + 'static,
+        U: Serialize + Send + Sync + 'static,
+    {
+        let Some(arc) = self.downcast_arc::<T>() else {
+            return false;
+        };
+        // The payload's own reference goes while `arc` is tried alone; a shared `()` stands in
+        // (no allocation).
+        let own = std::mem::replace(&mut self.value, unit());
+        drop(own);
+        match Arc::try_unwrap(arc) {
+            Ok(value) => {
+                self.value = Arc::new(f(value));
+                self.type_id = TypeId::of::<U>();
+                true
+            }
+            Err(arc) => {
+                self.value = arc;
+                false
+            }
+        }
+    }
+
     /// Records the value as a token stream, to be read as another type (see
     /// [`transcode`](crate::transcode)). Monomorphized: no dynamic dispatch per field.
     ///
@@ -417,6 +452,34 @@ mod tests {
             by_hand.explicit_status(StatusCode::OK),
             Some(StatusCode::GONE)
         );
+    }
+
+    #[test]
+    fn try_map_keeps_statuses_and_origin_and_declines_shared_values() {
+        let mut payload = Payload::from_reply(2_u32, Some(StatusCode::CREATED));
+        payload.set_route_status_if_unset(StatusCode::ACCEPTED);
+        assert!(payload.try_map::<u32, String>(|n| n.to_string()));
+        assert!(payload.is::<String>());
+        assert_eq!(
+            payload.downcast_ref::<String>().map(String::as_str),
+            Some("2")
+        );
+        assert_eq!(payload.status(), Some(StatusCode::CREATED));
+        assert_eq!(payload.route_status(), Some(StatusCode::ACCEPTED));
+        assert!(payload.is_from_reply());
+
+        assert!(!payload.try_map::<u32, u64>(u64::from), "not a u32");
+        assert!(payload.is::<String>());
+        let shared = payload.clone();
+        assert!(!payload.try_map::<String, usize>(|s| s.len()), "shared");
+        assert_eq!(
+            payload.downcast_ref::<String>().map(String::as_str),
+            Some("2")
+        );
+        assert!(payload.is_from_reply());
+        drop(shared);
+        assert!(payload.try_map::<String, usize>(|s| s.len()));
+        assert_eq!(payload.downcast_ref::<usize>(), Some(&1));
     }
 
     #[test]

@@ -51,7 +51,7 @@ impl Default for Options {
     }
 }
 
-type Convert = fn(Payload) -> Result<Payload, Payload>;
+type Convert = fn(&mut Payload) -> bool;
 type OnError = Arc<dyn Fn(&ResponseValidationError) + Send + Sync>;
 
 struct Config<M> {
@@ -219,21 +219,12 @@ where
         T: Serialize + Send + Sync + 'static,
         M: From<T>,
     {
-        fn convert<T, M>(payload: Payload) -> Result<Payload, Payload>
+        fn convert<T, M>(payload: &mut Payload) -> bool
         where
             T: Serialize + Send + Sync + 'static,
             M: From<T> + Serialize + Send + Sync + 'static,
         {
-            let status = payload.status();
-            let route_status = payload.route_status();
-            payload.take::<T>().map(|t| {
-                let mut p = Payload::new(M::from(t));
-                p.set_status(status);
-                if let Some(s) = route_status {
-                    p.set_route_status_if_unset(s);
-                }
-                p
-            })
+            payload.try_map::<T, M>(M::from)
         }
         self.edit(|c| c.from.push((TypeId::of::<T>(), convert::<T, M>)))
     }
@@ -537,11 +528,7 @@ where
         (value, None)
     } else {
         if let Some((_, convert)) = config.from.iter().find(|(id, _)| *id == payload.type_id()) {
-            let owned = std::mem::replace(payload, Payload::new(()));
-            let converted = convert(owned);
-            let ok = converted.is_ok();
-            *payload = converted.unwrap_or_else(|p| p);
-            if ok && !filters {
+            if convert(payload) && !filters {
                 return Ok(());
             }
         }

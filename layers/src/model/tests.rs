@@ -194,6 +194,65 @@ async fn same_type_from_and_generic_paths() {
 }
 
 #[tokio::test]
+async fn a_status_set_on_the_replys_response_survives_every_model_path() {
+    // axum's `(StatusCode::CREATED, Reply::new(..))`: the status is set on the response after
+    // the reply became one, and is the explicit status whichever path the model takes. (Types
+    // of its own: the counters of `Counted` and `Row` belong to another test.)
+    #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+    #[derive(Serialize, Deserialize)]
+    struct Out {
+        x: u32,
+    }
+    #[derive(Serialize)]
+    struct Src {
+        x: u32,
+        secret: &'static str,
+    }
+    impl From<Src> for Out {
+        fn from(src: Src) -> Self {
+            Out { x: src.x }
+        }
+    }
+    fn created<T: Serialize + Send + Sync + 'static>(value: T) -> Response<Body> {
+        let mut res = Reply::new(value).into_http_response();
+        *res.status_mut() = StatusCode::CREATED;
+        res
+    }
+    let same = run(ResponseModelLayer::<Out>::new(), || created(Out { x: 1 })).await;
+    let from = run(ResponseModelLayer::<Out>::new().from::<Src>(), || {
+        created(Src {
+            x: 2,
+            secret: "hash",
+        })
+    })
+    .await;
+    let generic = run(ResponseModelLayer::<Out>::new(), || {
+        created(Src {
+            x: 3,
+            secret: "hash",
+        })
+    })
+    .await;
+    let json = "application/json".to_owned();
+    assert_eq!(
+        vec![same, from, generic],
+        vec![
+            (
+                StatusCode::CREATED,
+                json.clone(),
+                Bytes::from_static(br#"{"x":1}"#)
+            ),
+            (
+                StatusCode::CREATED,
+                json.clone(),
+                Bytes::from_static(br#"{"x":2}"#)
+            ),
+            (StatusCode::CREATED, json, Bytes::from_static(br#"{"x":3}"#)),
+        ]
+    );
+}
+
+#[tokio::test]
 async fn filters_a_secret_and_keeps_status_and_headers() {
     #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
     #[derive(Serialize, Deserialize)]
