@@ -259,72 +259,60 @@ async fn on_reject_reshapes_the_body_and_keeps_status_and_challenge() {
     );
 }
 
+/// The response of a bearer route without credentials whose rejection hook is `hook`.
+async fn refused_with<F>(hook: F) -> Response<towerapi_encode::LayerBody<Body>>
+where
+    F: Fn(&AuthError) -> Response<Body> + Send + Sync + 'static,
+{
+    AuthLayer::new(HttpBearer::new())
+        .on_reject(hook)
+        .layer(handler())
+        .oneshot(Request::new(()))
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn on_reject_may_return_a_reply_that_keeps_the_error_status() {
     use towerapi_encode::{Payload, Reply};
+    let explicit = |res: &Response<towerapi_encode::LayerBody<Body>>| {
+        res.extensions().get::<Payload>().and_then(Payload::status)
+    };
     // The hook's `Reply` is rendered by a SerializeLayer outside the auth layer: the payload
     // carries the error's status, and the challenge is on the response.
-    let layer = AuthLayer::new(HttpBearer::new()).on_reject(|err: &AuthError| {
+    let res = refused_with(|err: &AuthError| {
         Reply::new(serde_json::json!({"title": err.detail()})).into_http_response()
-    });
-    let res = layer
-        .layer(handler())
-        .oneshot(Request::new(()))
-        .await
-        .unwrap();
-    assert_eq!(
-        res.extensions().get::<Payload>().and_then(Payload::status),
-        Some(StatusCode::UNAUTHORIZED)
-    );
+    })
+    .await;
+    assert_eq!(explicit(&res), Some(StatusCode::UNAUTHORIZED));
     assert_eq!(res.headers()[header::WWW_AUTHENTICATE], "Bearer");
     // A reply that chose its status keeps it.
-    let layer = AuthLayer::new(HttpBearer::new()).on_reject(|_: &AuthError| {
+    let res = refused_with(|_: &AuthError| {
         Reply::new("go away")
             .status(StatusCode::FORBIDDEN)
             .into_http_response()
-    });
-    let res = layer
-        .layer(handler())
-        .oneshot(Request::new(()))
-        .await
-        .unwrap();
-    assert_eq!(
-        res.extensions().get::<Payload>().and_then(Payload::status),
-        Some(StatusCode::FORBIDDEN)
-    );
+    })
+    .await;
+    assert_eq!(explicit(&res), Some(StatusCode::FORBIDDEN));
     // A status set on the reply's response after it was built (axum's `(StatusCode, Reply)`)
     // is the hook's choice too.
-    let layer = AuthLayer::new(HttpBearer::new()).on_reject(|_: &AuthError| {
+    let res = refused_with(|_: &AuthError| {
         let mut res = Reply::new("slow down").into_http_response();
         *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         res
-    });
-    let res = layer
-        .layer(handler())
-        .oneshot(Request::new(()))
-        .await
-        .unwrap();
+    })
+    .await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(
-        res.extensions().get::<Payload>().and_then(Payload::status),
-        None
-    );
+    assert_eq!(explicit(&res), None);
     // A payload put into a response by hand, with no status of its own: its response's 200 is
     // not a choice, so the refusal keeps the error's status (fail closed, never a 200).
-    let layer = AuthLayer::new(HttpBearer::new()).on_reject(|_: &AuthError| {
+    let res = refused_with(|_: &AuthError| {
         let mut res = Response::new(Body::empty());
         res.extensions_mut().insert(Payload::new("by hand"));
         res
-    });
-    let res = layer
-        .layer(handler())
-        .oneshot(Request::new(()))
-        .await
-        .unwrap();
-    assert_eq!(
-        res.extensions().get::<Payload>().and_then(Payload::status),
-        Some(StatusCode::UNAUTHORIZED)
-    );
+    })
+    .await;
+    assert_eq!(explicit(&res), Some(StatusCode::UNAUTHORIZED));
     assert_eq!(res.headers()[header::WWW_AUTHENTICATE], "Bearer");
 }
 
