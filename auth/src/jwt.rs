@@ -742,14 +742,24 @@ impl<C: DeserializeOwned + 'static> JwtVerifier<C> {
         let iss = value.get("iss").and_then(|v| v.as_str()).map(str::to_owned);
         let bad =
             |what: &str| JwtError::new(JwtErrorKind::Claims, format!("{what} has the wrong shape"));
-        let list = |v: &serde_json::Value| -> Option<Vec<String>> {
-            v.as_array()?
-                .iter()
-                .map(|s| s.as_str().map(str::to_owned))
-                .collect()
+        // Collected straight into the shared list: a list's length is known, so the `Arc` is
+        // allocated once; a space-separated string goes through a `Vec`.
+        let list = |v: &serde_json::Value| -> Option<Arc<[String]>> {
+            let items = v.as_array()?;
+            items.iter().all(serde_json::Value::is_string).then(|| {
+                items
+                    .iter()
+                    .map(|s| s.as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
         };
-        let split = |s: &str| s.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
-        let scopes = match (
+        let split = |s: &str| -> Arc<[String]> {
+            s.split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+                .into()
+        };
+        let scopes: Arc<[String]> = match (
             c.scopes_claim,
             value.get(match c.scopes_claim {
                 ScopesClaim::Scopes => "scopes",
@@ -757,7 +767,7 @@ impl<C: DeserializeOwned + 'static> JwtVerifier<C> {
                 ScopesClaim::Scp => "scp",
             }),
         ) {
-            (_, None) => Vec::new(),
+            (_, None) => Arc::default(),
             (ScopesClaim::Scopes, Some(v)) => list(v).ok_or_else(|| bad("scopes"))?,
             (ScopesClaim::Scope, Some(v)) => split(v.as_str().ok_or_else(|| bad("scope"))?),
             (ScopesClaim::Scp, Some(v)) => match v.as_str() {
@@ -771,7 +781,7 @@ impl<C: DeserializeOwned + 'static> JwtVerifier<C> {
             .map_err(|e| JwtError::new(JwtErrorKind::Claims, e.to_string()))?;
         Ok(Claims {
             sub,
-            scopes: scopes.into(),
+            scopes,
             exp,
             iss,
             kid,

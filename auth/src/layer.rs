@@ -8,11 +8,11 @@ use std::task::{ready, Context, Poll};
 
 use bytes::Bytes;
 use http::request::Parts;
-use http::{header, Request, Response, StatusCode};
+use http::{header, Request, Response};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
-use towerapi_encode::{Body, BoxError, LayerBody, Payload};
+use towerapi_encode::{Body, BoxError, LayerBody};
 
 use crate::scopes::{check_required, Refusal, ScopesUnknown};
 use crate::{AuthError, GrantedScopes, Principal, Scheme};
@@ -744,16 +744,9 @@ impl<Sch: Scheme, V: Send + Sync + 'static> Shared<Sch, V> {
         let mut res = match &self.on_reject {
             Some(hook) => {
                 let mut res = hook(&error);
-                // A value not rendered yet, with no status chosen by the hook: rendered by a
-                // SerializeLayer outside, with the error's status.
-                let carried_by = res.status();
-                if let Some(payload) = res.extensions_mut().get_mut::<Payload>() {
-                    if payload.explicit_status(carried_by).is_none() {
-                        payload.set_status(Some(error.status()));
-                    }
-                } else if res.status() == StatusCode::OK {
-                    *res.status_mut() = error.status();
-                }
+                let chosen = res.status();
+                *res.status_mut() =
+                    crate::reject::answer_status(chosen, res.extensions_mut(), error.status());
                 if !res.headers().contains_key(header::WWW_AUTHENTICATE) {
                     error.apply_headers(&mut res);
                 }

@@ -189,6 +189,10 @@ pub(crate) fn unquote(value: &str) -> String {
 /// - the unused low bits of the last character are ignored (`YR==` decodes as `YQ==`, `a`).
 ///
 /// `None` when Python raises, or when the bytes are not ASCII.
+///
+/// Written here rather than with the `base64` crate (which the JWT code uses): its decoders
+/// refuse what Python accepts here (a `=` inside the input, data after the padding, set unused
+/// bits), and filtering the input first cannot give Python's answers for those.
 pub(crate) fn basic_decode(param: &str) -> Option<String> {
     if !param.is_ascii() {
         return None;

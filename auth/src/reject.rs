@@ -651,6 +651,28 @@ fn respond<B>(
     }
 }
 
+/// The status of a rejection hook's answer (`AuthLayer::on_reject`, [`RejectionLayer`]): the
+/// one the answer chose, else the refusal's. A value not rendered yet (a [`Payload`]) keeps its
+/// response's status and takes the refusal's as its explicit one unless it chose its own
+/// ([`Payload::explicit_status`]); an outer `SerializeLayer` renders it. Any other answer chose
+/// its status unless it is `200`.
+pub(crate) fn answer_status(
+    answer: StatusCode,
+    extensions: &mut http::Extensions,
+    refusal: StatusCode,
+) -> StatusCode {
+    match extensions.get_mut::<Payload>() {
+        Some(payload) => {
+            if payload.explicit_status(answer).is_none() {
+                payload.set_status(Some(refusal));
+            }
+            answer
+        }
+        None if answer == StatusCode::OK => refusal,
+        None => answer,
+    }
+}
+
 /// The rejection's response with the hook's answer, by the rules of [`RejectionLayer`].
 fn reshape<B>(rejection: Response<B>, answer: Response<Body>) -> Response<LayerBody<B>> {
     let (mut parts, old_body) = rejection.into_parts();
@@ -658,16 +680,7 @@ fn reshape<B>(rejection: Response<B>, answer: Response<Body>) -> Response<LayerB
     let (answer, body) = answer.into_parts();
     let mut extensions = answer.extensions;
 
-    // A value not rendered yet: an outer SerializeLayer renders it, with the rejection's
-    // status unless the answer chose one.
-    if let Some(payload) = extensions.get_mut::<Payload>() {
-        if payload.explicit_status(answer.status).is_none() {
-            payload.set_status(Some(parts.status));
-        }
-        parts.status = answer.status;
-    } else if answer.status != StatusCode::OK {
-        parts.status = answer.status;
-    }
+    parts.status = answer_status(answer.status, &mut extensions, parts.status);
 
     // The headers of the old body.
     for name in [

@@ -491,10 +491,18 @@ fn invalid_configuration_is_an_error_or_for_a_literal_a_clear_panic() {
     assert!(err.challenges().is_empty());
 }
 
+/// An HS256 token of `claims` with `exp`, signed with the tests' `oracle-secret`.
+#[cfg(any(feature = "jwt-aws-lc-rs", feature = "jwt-rust-crypto"))]
+fn oracle_token(claims: &serde_json::Value, exp: u64) -> String {
+    crate::jwt::JwtIssuer::hs256(b"oracle-secret")
+        .issue_at(claims, exp)
+        .unwrap()
+}
+
 #[cfg(any(feature = "jwt-aws-lc-rs", feature = "jwt-rust-crypto"))]
 #[tokio::test]
 async fn jwt_verifier_behind_a_password_bearer() {
-    use crate::jwt::{Claims, JwtIssuer, JwtVerifier};
+    use crate::jwt::{Claims, JwtVerifier};
 
     let verifier = JwtVerifier::<serde_json::Value>::hs256(b"oracle-secret");
     let svc = tower::ServiceBuilder::new()
@@ -512,12 +520,10 @@ async fn jwt_verifier_behind_a_password_bearer() {
                 c.sub, c.scopes
             ))))
         }));
-    let token = JwtIssuer::hs256(b"oracle-secret")
-        .issue_at(
-            &serde_json::json!({"sub": "alice", "scopes": ["items:read"]}),
-            4_102_444_800,
-        )
-        .unwrap();
+    let token = oracle_token(
+        &serde_json::json!({"sub": "alice", "scopes": ["items:read"]}),
+        4_102_444_800,
+    );
     let res = svc
         .clone()
         .oneshot(basic_req(&format!("Bearer {token}")))
@@ -532,9 +538,7 @@ async fn jwt_verifier_behind_a_password_bearer() {
         )
     );
     // FastAPI's /me rows: `Bearer` alone, an expired token, garbage: 401 with the route's scope.
-    let expired = JwtIssuer::hs256(b"oracle-secret")
-        .issue_at(&serde_json::json!({"sub": "alice"}), 946_684_800)
-        .unwrap();
+    let expired = oracle_token(&serde_json::json!({"sub": "alice"}), 946_684_800);
     for value in [
         "Bearer".to_owned(),
         format!("Bearer {expired}"),
@@ -568,7 +572,7 @@ async fn jwt_verifier_behind_a_password_bearer() {
 #[cfg(any(feature = "jwt-aws-lc-rs", feature = "jwt-rust-crypto"))]
 #[tokio::test]
 async fn granted_and_required_scopes_are_shared_not_copied() {
-    use crate::jwt::{Claims, JwtIssuer, JwtVerifier};
+    use crate::jwt::{Claims, JwtVerifier};
 
     let required = ScopesLayer::new(["items:read"]);
     let layer_list = required.scopes().as_ptr();
@@ -594,12 +598,10 @@ async fn granted_and_required_scopes_are_shared_not_copied() {
             );
             Ok::<_, Infallible>(Response::new(Body::full(answer)))
         }));
-    let token = JwtIssuer::hs256(b"oracle-secret")
-        .issue_at(
-            &serde_json::json!({"sub": "alice", "scopes": ["items:read", "me"]}),
-            4_102_444_800,
-        )
-        .unwrap();
+    let token = oracle_token(
+        &serde_json::json!({"sub": "alice", "scopes": ["items:read", "me"]}),
+        4_102_444_800,
+    );
     let res = svc
         .oneshot(basic_req(&format!("Bearer {token}")))
         .await

@@ -228,25 +228,8 @@ impl Payload {
     ///
     /// # Errors
     /// Gives the payload back when the value is not a `T` or is shared.
-    pub fn take<T: Serialize + Send + Sync + 'static>(self) -> Result<T, Self> {
-        let Some(arc) = self.downcast_arc::<T>() else {
-            return Err(self);
-        };
-        let Self {
-            value,
-            type_id,
-            status,
-            route_status,
-            from_reply,
-        } = self;
-        drop(value);
-        Arc::try_unwrap(arc).map_err(|arc| Self {
-            value: arc,
-            type_id,
-            status,
-            route_status,
-            from_reply,
-        })
+    pub fn take<T: Serialize + Send + Sync + 'static>(mut self) -> Result<T, Self> {
+        self.move_out::<T>().ok_or(self)
     }
 
     /// Replaces a `T` value by `f(value)` when this payload is its only holder, in place: the
@@ -258,22 +241,28 @@ impl Payload {
         T: Serialize + Send + Sync + 'static,
         U: Serialize + Send + Sync + 'static,
     {
-        let Some(arc) = self.downcast_arc::<T>() else {
-            return false;
-        };
-        // The payload's own reference goes while `arc` is tried alone; a shared `()` stands in
-        // (no allocation).
-        let own = std::mem::replace(&mut self.value, unit());
-        drop(own);
-        match Arc::try_unwrap(arc) {
-            Ok(value) => {
+        match self.move_out::<T>() {
+            Some(value) => {
                 self.value = Arc::new(f(value));
                 self.type_id = TypeId::of::<U>();
                 true
             }
-            Err(arc) => {
-                self.value = arc;
-                false
+            None => false,
+        }
+    }
+
+    /// Moves the value out when it is a `T` held by this payload alone, leaving a shared `()`
+    /// in its place (no allocation; the caller puts the next value in). Otherwise the payload
+    /// stays as it was.
+    fn move_out<T: Serialize + Send + Sync + 'static>(&mut self) -> Option<T> {
+        let arc = self.downcast_arc::<T>()?;
+        // The payload's own reference goes, so that `arc` can be the only one.
+        drop(std::mem::replace(&mut self.value, unit()));
+        match Arc::try_unwrap(arc) {
+            Ok(value) => Some(value),
+            Err(shared) => {
+                self.value = shared;
+                None
             }
         }
     }

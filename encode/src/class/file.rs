@@ -338,8 +338,7 @@ mod tests {
 
     #[test]
     fn conditions_keep_exactly_the_six_headers_in_order() {
-        let all = headers(&[
-            ("host", "127.0.0.1"),
+        let six = [
             ("range", "bytes=0-4"),
             ("if-range", "\"e\""),
             ("if-modified-since", "Wed, 21 Oct 2015 07:28:00 GMT"),
@@ -347,26 +346,17 @@ mod tests {
             ("if-none-match", "\"a\""),
             ("if-none-match", "\"b\""),
             ("if-match", "*"),
-            ("if-custom", "x"),
-        ]);
-        let kept = FileRequest::conditions(&Method::POST, &all).expect("conditions");
+        ];
+        let mut sent = vec![("host", "127.0.0.1")];
+        sent.extend(six);
+        sent.push(("if-custom", "x"));
+        let kept = FileRequest::conditions(&Method::POST, &headers(&sent)).expect("conditions");
         assert_eq!(kept.method(), Method::POST);
         let list: Vec<(&str, &str)> = kept
             .headers
             .iter()
             .map(|(n, v)| (n.as_str(), v.to_str().expect("ASCII")))
             .collect();
-        assert_eq!(
-            list,
-            vec![
-                ("range", "bytes=0-4"),
-                ("if-range", "\"e\""),
-                ("if-modified-since", "Wed, 21 Oct 2015 07:28:00 GMT"),
-                ("if-unmodified-since", "Wed, 21 Oct 2015 07:28:00 GMT"),
-                ("if-none-match", "\"a\""),
-                ("if-none-match", "\"b\""),
-                ("if-match", "*"),
-            ]
-        );
+        assert_eq!(list, six);
     }
 }
