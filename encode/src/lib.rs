@@ -31,6 +31,7 @@ mod json_format;
 #[cfg(feature = "openapi")]
 mod openapi;
 mod payload;
+pub mod project;
 mod reply;
 pub mod transcode;
 pub mod validation;

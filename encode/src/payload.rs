@@ -7,19 +7,55 @@ use std::sync::Arc;
 use http::StatusCode;
 use serde::Serialize;
 
+use crate::project::{Project, ProjectErased, Projection};
 use crate::transcode::{Tokens, TranscodeError};
 
 /// What a [`Payload`] can do with the value it holds: one virtual call, then fully
 /// monomorphized serialization (no `erased_serde` indirection on the hot path).
+///
+/// The writers take an optional [`Projection`]: `Some` writes the value as that model (only
+/// for a value that [`fits`](Self::fits) it; see [`Payload::project`]).
 trait ErasedValue: Any + Send + Sync + 'static {
     fn as_any(&self) -> &dyn Any;
     fn as_serialize(&self) -> &dyn erased_serde::Serialize;
-    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
-    fn write_pydantic_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
+    fn write_json(
+        &self,
+        onto: Option<&Projection>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error>;
+    fn write_pydantic_json(
+        &self,
+        onto: Option<&Projection>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error>;
     #[cfg(feature = "fast-json")]
-    fn write_fast_json(&self, out: &mut Vec<u8>) -> Result<(), sonic_rs::Error>;
+    fn write_fast_json(
+        &self,
+        onto: Option<&Projection>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), sonic_rs::Error>;
     fn type_name(&self) -> &'static str;
-    fn record(&self, tokens: &mut Tokens) -> Result<(), TranscodeError>;
+    fn record(&self, onto: Option<&Projection>, tokens: &mut Tokens) -> Result<(), TranscodeError>;
+    fn fits(&self, plan: &Projection) -> bool;
+}
+
+/// `f` on the value itself, or on the value written as the model.
+macro_rules! onto {
+    ($value:expr, $onto:expr, |$v:ident| $body:expr) => {
+        match $onto {
+            None => {
+                let $v = $value;
+                $body
+            }
+            Some(plan) => {
+                let $v = &Project {
+                    value: $value,
+                    plan,
+                };
+                $body
+            }
+        }
+    };
 }
 
 impl<T> ErasedValue for T
@@ -34,25 +70,135 @@ where
         self
     }
 
-    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        crate::json_format::write_python_json(self, out)
+    fn write_json(
+        &self,
+        onto: Option<&Projection>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error> {
+        onto!(self, onto, |v| crate::json_format::write_python_json(
+            v, out
+        ))
     }
 
-    fn write_pydantic_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        crate::json_format::write_pydantic_json(self, out)
+    fn write_pydantic_json(
+        &self,
+        onto: Option<&Projection>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error> {
+        onto!(self, onto, |v| crate::json_format::write_pydantic_json(
+            v, out
+        ))
     }
 
     #[cfg(feature = "fast-json")]
-    fn write_fast_json(&self, out: &mut Vec<u8>) -> Result<(), sonic_rs::Error> {
-        sonic_rs::to_writer(out, self)
+    fn write_fast_json(
+        &self,
+        onto: Option<&Projection>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), sonic_rs::Error> {
+        onto!(self, onto, |v| sonic_rs::to_writer(out, v))
     }
 
     fn type_name(&self) -> &'static str {
         std::any::type_name::<T>()
     }
 
-    fn record(&self, tokens: &mut Tokens) -> Result<(), TranscodeError> {
-        tokens.record(self)
+    fn record(&self, onto: Option<&Projection>, tokens: &mut Tokens) -> Result<(), TranscodeError> {
+        onto!(self, onto, |v| tokens.record(v))
+    }
+
+    fn fits(&self, plan: &Projection) -> bool {
+        plan.fits(self)
+    }
+}
+
+/// A value written as a response model (see [`Payload::project`]).
+struct Projected {
+    view: ProjectedView,
+}
+
+/// The projection as a plain `Serialize`, for the response classes that take any serializer
+/// (through `erased_serde`: the value's own serializer is wrapped).
+struct ProjectedView {
+    source: Arc<dyn ErasedValue>,
+    plan: Arc<Projection>,
+}
+
+impl Serialize for ProjectedView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ProjectErased {
+            value: self.source.as_serialize(),
+            plan: &self.plan,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// A projection of a projection is not made ([`fits`](ErasedValue::fits) says no), so the
+/// writers only ever get `None`; `Some` is an error rather than a guess.
+fn not_projected<E: serde::ser::Error>() -> E {
+    E::custom("a projected value is not projected again")
+}
+
+impl ErasedValue for Projected {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize {
+        &self.view
+    }
+
+    fn write_json(
+        &self,
+        onto: Option<&Projection>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error> {
+        match onto {
+            None => self.view.source.write_json(Some(&self.view.plan), out),
+            Some(_) => Err(not_projected()),
+        }
+    }
+
+    fn write_pydantic_json(
+        &self,
+        onto: Option<&Projection>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error> {
+        match onto {
+            None => self
+                .view
+                .source
+                .write_pydantic_json(Some(&self.view.plan), out),
+            Some(_) => Err(not_projected()),
+        }
+    }
+
+    #[cfg(feature = "fast-json")]
+    fn write_fast_json(
+        &self,
+        onto: Option<&Projection>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), sonic_rs::Error> {
+        match onto {
+            None => self.view.source.write_fast_json(Some(&self.view.plan), out),
+            Some(_) => Err(not_projected()),
+        }
+    }
+
+    fn type_name(&self) -> &'static str {
+        self.view.plan.model()
+    }
+
+    fn record(&self, onto: Option<&Projection>, tokens: &mut Tokens) -> Result<(), TranscodeError> {
+        match onto {
+            None => self.view.source.record(Some(&self.view.plan), tokens),
+            Some(_) => Err(not_projected()),
+        }
+    }
+
+    fn fits(&self, _: &Projection) -> bool {
+        false
     }
 }
 
@@ -98,25 +244,41 @@ impl<M: Serialize + Send + Sync + 'static> ErasedValue for Lent<M> {
         self.inner().as_serialize()
     }
 
-    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        self.inner().write_json(out)
+    fn write_json(
+        &self,
+        onto: Option<&Projection>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error> {
+        self.inner().write_json(onto, out)
     }
 
-    fn write_pydantic_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        self.inner().write_pydantic_json(out)
+    fn write_pydantic_json(
+        &self,
+        onto: Option<&Projection>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), serde_json::Error> {
+        self.inner().write_pydantic_json(onto, out)
     }
 
     #[cfg(feature = "fast-json")]
-    fn write_fast_json(&self, out: &mut Vec<u8>) -> Result<(), sonic_rs::Error> {
-        self.inner().write_fast_json(out)
+    fn write_fast_json(
+        &self,
+        onto: Option<&Projection>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), sonic_rs::Error> {
+        self.inner().write_fast_json(onto, out)
     }
 
     fn type_name(&self) -> &'static str {
         std::any::type_name::<M>()
     }
 
-    fn record(&self, tokens: &mut Tokens) -> Result<(), TranscodeError> {
-        self.inner().record(tokens)
+    fn record(&self, onto: Option<&Projection>, tokens: &mut Tokens) -> Result<(), TranscodeError> {
+        self.inner().record(onto, tokens)
+    }
+
+    fn fits(&self, plan: &Projection) -> bool {
+        self.inner().fits(plan)
     }
 }
 
@@ -273,7 +435,7 @@ impl Payload {
     /// # Errors
     /// When the value has no JSON form.
     pub fn record_tokens(&self, tokens: &mut Tokens) -> Result<(), TranscodeError> {
-        self.value.record(tokens)
+        self.value.record(None, tokens)
     }
 
     /// The value as a `serde` value of unknown type (through `erased_serde`), for response
@@ -316,6 +478,41 @@ impl Payload {
         self.type_id = TypeId::of::<M>();
     }
 
+    /// Writes the value as the model of `plan` from now on, if it fits: a struct with each of
+    /// the model's fields, once, in the model's order, of the model's own type (other fields
+    /// are left out); see [`project`](crate::project). Returns whether it does. The value is
+    /// not copied; the payload no longer reads as its old type, and not as the model either
+    /// ([`type_name`](Self::type_name) is the model's).
+    pub fn project(&mut self, plan: &Arc<Projection>) -> bool {
+        if !self.value.fits(plan) {
+            return false;
+        }
+        let source = std::mem::replace(&mut self.value, unit());
+        self.value = Arc::new(Projected {
+            view: ProjectedView {
+                source,
+                plan: plan.clone(),
+            },
+        });
+        self.type_id = TypeId::of::<Projected>();
+        true
+    }
+
+    /// Whether this value, written as the model of `plan`, gives the bytes `model` gives
+    /// (with [`write_json`](Self::write_json)'s rules): `None` when the value does not fit
+    /// the plan or either cannot be written. For checking, on a sample, that a model's
+    /// `Serialize` writes its fields back as they were read.
+    pub fn projects_as<M: Serialize + ?Sized>(&self, plan: &Projection, model: &M) -> Option<bool> {
+        if !self.value.fits(plan) {
+            return None;
+        }
+        let mut projected = Vec::new();
+        self.value.write_json(Some(plan), &mut projected).ok()?;
+        let mut written = Vec::new();
+        crate::json_format::write_python_json(model, &mut written).ok()?;
+        Some(projected == written)
+    }
+
     /// The status the handler chose explicitly (FastAPI's `response.status_code = ...`), if any.
     pub fn status(&self) -> Option<StatusCode> {
         self.status
@@ -344,7 +541,7 @@ impl Payload {
     /// When the value cannot be represented in JSON: a map with keys that are not strings, a NaN
     /// or infinite float, a `Serialize` impl that fails.
     pub fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        self.value.write_json(out)
+        self.value.write_json(None, out)
     }
 
     /// Writes the value as compact JSON with pydantic-core's rules, as FastAPI writes a route
@@ -355,7 +552,7 @@ impl Payload {
     /// When the value cannot be represented in JSON: a map with keys that are not strings, a
     /// `Serialize` impl that fails.
     pub fn write_pydantic_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        self.value.write_pydantic_json(out)
+        self.value.write_pydantic_json(None, out)
     }
 
     /// Writes the value with sonic-rs (see [`FastJson`](crate::class::FastJson)).
@@ -364,7 +561,7 @@ impl Payload {
     /// When the value cannot be represented in JSON.
     #[cfg(feature = "fast-json")]
     pub fn write_fast_json(&self, out: &mut Vec<u8>) -> Result<(), sonic_rs::Error> {
-        self.value.write_fast_json(out)
+        self.value.write_fast_json(None, out)
     }
 
     /// The value as text, for the response classes whose content is a string (HTML, plain
@@ -409,6 +606,7 @@ pub struct Serialized;
 pub struct StatusFixed;
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -479,5 +677,118 @@ mod tests {
         assert!(back.is_from_reply());
         drop(shared);
         assert_eq!(back.take::<String>().ok(), Some(String::from("x")));
+    }
+
+    #[derive(Serialize, Clone)]
+    struct Row {
+        id: u64,
+        secret: &'static str,
+        score: f64,
+        tags: Vec<String>,
+    }
+
+    #[derive(Serialize, serde::Deserialize, Debug, PartialEq)]
+    struct Out {
+        id: u64,
+        score: f64,
+        tags: Vec<String>,
+    }
+
+    fn projected(score: f64) -> Payload {
+        let plan = Arc::new(Projection::of::<Out>().unwrap());
+        let mut payload = Payload::from_reply(
+            Row {
+                id: 1,
+                secret: "hunter2",
+                score,
+                tags: vec!["é".into()],
+            },
+            Some(StatusCode::CREATED),
+        );
+        assert!(payload.project(&plan));
+        payload
+    }
+
+    #[test]
+    fn a_projected_payload_writes_the_model_with_every_writer() {
+        let payload = projected(1e20);
+        assert_eq!(payload.status(), Some(StatusCode::CREATED));
+        assert!(payload.is_from_reply());
+        assert_eq!(payload.type_name(), std::any::type_name::<Out>());
+        let model = Out {
+            id: 1,
+            score: 1e20,
+            tags: vec!["é".into()],
+        };
+        let expected = |write: fn(&Payload, &mut Vec<u8>) -> Result<(), serde_json::Error>| {
+            let mut out = Vec::new();
+            write(&Payload::new(clone_out(&model)), &mut out).unwrap();
+            out
+        };
+        let mut out = Vec::new();
+        payload.write_json(&mut out).unwrap();
+        assert_eq!(out, expected(Payload::write_json));
+        assert_eq!(
+            std::str::from_utf8(&out).unwrap(),
+            r#"{"id":1,"score":1e+20,"tags":["é"]}"#
+        );
+        let mut out = Vec::new();
+        payload.write_pydantic_json(&mut out).unwrap();
+        assert_eq!(out, expected(Payload::write_pydantic_json));
+        // Through erased_serde, for a class of one's own.
+        assert_eq!(
+            serde_json::to_string(payload.as_serialize()).unwrap(),
+            serde_json::to_string(&model).unwrap()
+        );
+        let mut tokens = Tokens::default();
+        payload.record_tokens(&mut tokens).unwrap();
+        assert_eq!(tokens.deserialize::<Out>().unwrap(), model);
+        // A projection is not projected again.
+        let mut again = payload.clone();
+        assert!(!again.project(&Arc::new(Projection::of::<Out>().unwrap())));
+    }
+
+    fn clone_out(o: &Out) -> Out {
+        Out {
+            id: o.id,
+            score: o.score,
+            tags: o.tags.clone(),
+        }
+    }
+
+    #[test]
+    fn a_projected_nan_is_refused_by_json_and_null_in_pydantic_json() {
+        let payload = projected(f64::NAN);
+        assert!(payload.write_json(&mut Vec::new()).is_err());
+        let mut out = Vec::new();
+        payload.write_pydantic_json(&mut out).unwrap();
+        assert_eq!(
+            std::str::from_utf8(&out).unwrap(),
+            r#"{"id":1,"score":null,"tags":["é"]}"#
+        );
+    }
+
+    #[test]
+    fn projects_as_compares_the_projection_with_the_model() {
+        let plan = Projection::of::<Out>().unwrap();
+        let row = Payload::new(Row {
+            id: 2,
+            secret: "x",
+            score: 0.5,
+            tags: vec![],
+        });
+        let same = Out {
+            id: 2,
+            score: 0.5,
+            tags: vec![],
+        };
+        assert_eq!(row.projects_as(&plan, &same), Some(true));
+        let other = Out { id: 3, ..same };
+        assert_eq!(row.projects_as(&plan, &other), Some(false));
+        assert_eq!(
+            Payload::new(serde_json::json!({"id": 2})).projects_as(&plan, &other),
+            None,
+            "does not fit: says nothing"
+        );
     }
 }

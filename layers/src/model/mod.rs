@@ -1,6 +1,7 @@
 //! [`ResponseModelLayer`]: FastAPI's `response_model`, checking and filtering what leaves the
 //! server.
 
+mod fast;
 mod filter;
 mod paths;
 mod pool;
@@ -64,6 +65,8 @@ struct Config<M> {
     on_error: Option<OnError>,
     /// Models of the generic path, kept for reuse (shared by the clones of a layer).
     pool: Arc<pool::Pool<M>>,
+    /// The generic path's shortcut (shared by the clones of a layer).
+    fast: Arc<fast::Fast>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -76,6 +79,7 @@ impl<M> Clone for Config<M> {
             from: self.from.clone(),
             on_error: self.on_error.clone(),
             pool: self.pool.clone(),
+            fast: self.fast.clone(),
             _model: PhantomData,
         }
     }
@@ -105,6 +109,16 @@ impl<M> Config<M> {
 ///   conversion, no extra serialization.
 /// - **A payload of a type `T` with `M: From<T>`**, declared with [`from`](Self::from), is
 ///   converted by that `From`, without serialization.
+/// - **A struct whose fields have `M`'s own types** (a row and its public model: the fields `M`
+///   keeps, of the same Rust types, in `M`'s order, whatever else the struct has) is written as
+///   `M` straight from the value, the other fields left out; no `M` is built. A value of `M`'s
+///   own field types needs no check, as a payload that is an `M` needs none. The layer trusts
+///   this shortcut only after it has seen that it gives what reading `M` gives: `M`'s
+///   `Deserialize` reads a plain struct ([`Projection`](towerapi_encode::project::Projection)),
+///   `M`'s schema for serialization lists exactly those fields, all always written (no
+///   `skip_serializing_if`), and the first 8 values that fit, read into `M`, gave the bytes
+///   the shortcut gives (one that differs turns it off for good). It needs the `openapi`
+///   feature, for the schema. The payload then reads as neither type.
 /// - **Any other payload** (a `serde_json::Value`, another struct) is read into `M` as a JSON
 ///   round trip would, through a flat token buffer ([`transcode`](towerapi_encode::transcode)),
 ///   without writing JSON or building a `serde_json::Value` tree. Once its response is sent,
@@ -202,6 +216,7 @@ where
                 from: Vec::new(),
                 on_error: None,
                 pool: Arc::default(),
+                fast: Arc::default(),
                 _model: PhantomData,
             }),
         }
@@ -339,13 +354,14 @@ impl<S, M> Layer<S> for ResponseModelLayer<M> {
 #[cfg(feature = "openapi")]
 impl<S, M> Layer<S> for ResponseModelLayer<M>
 where
-    M: schemars::JsonSchema + 'static,
+    M: schemars::JsonSchema + DeserializeOwned + 'static,
     Self: Send + Sync,
 {
     type Service = ResponseModel<S, M>;
 
     fn layer(&self, inner: S) -> Self::Service {
         towerapi_openapi::note(self);
+        self.config.fast.init(fast::plan_of::<M>);
         ResponseModel {
             inner,
             config: self.config.clone(),
@@ -557,6 +573,13 @@ where
                             (filters && config.options.exclude_unset).then(|| presence_of(json)),
                         )
                     } else if !filters {
+                        // A struct with the model's fields, of the model's types: written as
+                        // the model, with no model read (see `fast`).
+                        if let Some(plan) = config.fast.ready() {
+                            if payload.project(plan) {
+                                return Ok(());
+                            }
+                        }
                         // The common case: read into a model kept from an earlier response,
                         // and lend it to the payload, which hands it back when sent.
                         let lent = Tokens::with_reused(|tokens| {
@@ -570,6 +593,9 @@ where
                                 None => tokens.deserialize().map(Box::new),
                             };
                             let model = read.map_err(|e| unfitting::<M>(payload_type, &e))?;
+                            if config.fast.sampling() {
+                                config.fast.sample(payload, &*model);
+                            }
                             Ok::<_, ResponseValidationError>((
                                 model,
                                 tokens.text_len() <= pool::MAX_TEXT,

@@ -759,7 +759,7 @@ struct Public {
 }
 
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
-#[derive(Serialize, Deserialize, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 struct PublicInner {
     label: String,
 }
@@ -910,4 +910,224 @@ async fn a_field_missing_from_the_next_value_is_not_kept_from_the_last() {
         std::str::from_utf8(&body).unwrap(),
         r#"{"name":"b","nick":null,"tags":[],"counts":{},"inner":[],"extra":[]}"#
     );
+}
+
+// ---- the generic path's shortcut: a struct with the model's own field types ----------------
+
+#[derive(Serialize, Clone)]
+struct UserRow {
+    id: u64,
+    #[serde(rename = "userName")]
+    name: String,
+    password_hash: String,
+    email: Option<String>,
+    inner: Vec<PublicInner>,
+    score: f64,
+}
+
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+struct UserPublic {
+    id: u64,
+    #[serde(rename = "userName")]
+    name: String,
+    email: Option<String>,
+    inner: Vec<PublicInner>,
+    score: f64,
+}
+
+fn user_row(i: usize) -> UserRow {
+    UserRow {
+        id: i as u64,
+        name: "é\"\u{1}".repeat(i % 3),
+        password_hash: "hunter2".to_owned(),
+        email: i.is_multiple_of(2).then(|| format!("u{i}@example.com")),
+        inner: (0..i % 4)
+            .map(|t| PublicInner {
+                label: format!("inner {t}"),
+            })
+            .collect(),
+        score: [0.1, 1e20, -0.0, 97.25][i % 4],
+    }
+}
+
+/// What the model read from the value gives (a JSON round trip), as the `Json` class writes it.
+fn as_model<M: Serialize + serde::de::DeserializeOwned + Send + Sync + 'static>(
+    value: &impl Serialize,
+) -> String {
+    let model: M = serde_json::from_value(serde_json::to_value(value).unwrap()).unwrap();
+    let mut out = Vec::new();
+    towerapi_encode::Payload::new(model)
+        .write_json(&mut out)
+        .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// The payload the model layer leaves, with no serializer outside it.
+async fn payload_after<M>(layer: ResponseModelLayer<M>, value: UserRow) -> towerapi_encode::Payload
+where
+    M: Serialize + serde::de::DeserializeOwned + HasSchema + Send + Sync + 'static,
+{
+    let svc = ServiceBuilder::new()
+        .layer(layer)
+        .service(service_fn(move |_r: Request<()>| {
+            let value = value.clone();
+            async move { Ok::<_, Infallible>(Reply::new(value).into_http_response()) }
+        }));
+    let res = svc.oneshot(Request::new(())).await.unwrap();
+    res.extensions()
+        .get::<towerapi_encode::Payload>()
+        .unwrap()
+        .clone()
+}
+
+#[cfg(feature = "openapi")]
+#[tokio::test]
+async fn a_row_with_the_models_field_types_is_written_as_the_model_once_trusted() {
+    let layer = ResponseModelLayer::<UserPublic>::new();
+    for i in 0..12 {
+        let value = user_row(i);
+        let expected = as_model::<UserPublic>(&value);
+        let (status, content_type, body) = run(layer.clone(), move || {
+            Reply::new(value.clone()).into_http_response()
+        })
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(content_type, "application/json");
+        assert_eq!(std::str::from_utf8(&body).unwrap(), expected, "value {i}");
+        assert!(!expected.contains("hunter2"));
+        let samples = u32::try_from(i + 1).unwrap().min(super::fast::SAMPLES);
+        assert_eq!(layer.config.fast.state(), (true, samples), "value {i}");
+    }
+    // Trusted: no model is read any more; the payload is the row, written as the model.
+    let kept = layer.config.pool.kept();
+    assert_eq!(kept, 1);
+    let payload = payload_after(layer.clone(), user_row(5)).await;
+    assert!(payload.downcast_ref::<UserPublic>().is_none());
+    assert!(payload.downcast_ref::<UserRow>().is_none());
+    assert_eq!(payload.type_name(), std::any::type_name::<UserPublic>());
+    let mut json = Vec::new();
+    payload.write_json(&mut json).unwrap();
+    assert_eq!(
+        std::str::from_utf8(&json).unwrap(),
+        as_model::<UserPublic>(&user_row(5))
+    );
+    assert_eq!(layer.config.pool.kept(), kept, "no model was taken");
+
+    // A value that does not fit still gets the full check: a 500 with the path.
+    #[derive(Serialize, Clone)]
+    struct NoName {
+        id: u64,
+        email: Option<String>,
+        inner: Vec<PublicInner>,
+        score: f64,
+    }
+    let (status, _, body) = run(layer.clone(), || {
+        Reply::new(NoName {
+            id: 1,
+            email: None,
+            inner: vec![],
+            score: 1.0,
+        })
+        .into_http_response()
+    })
+    .await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(&body[..], b"Internal Server Error");
+    // And a JSON-like value is read as before.
+    assert_eq!(
+        body_of(
+            layer.clone(),
+            json!({"id": 2, "userName": "b", "email": null, "inner": [], "score": 2, "x": 1})
+        )
+        .await,
+        r#"{"id":2,"userName":"b","email":null,"inner":[],"score":2.0}"#
+    );
+    // A NaN is the class's business, as for the model itself: Json refuses it.
+    let mut nan = user_row(1);
+    nan.score = f64::NAN;
+    let (status, _, _) = run(layer.clone(), move || {
+        Reply::new(nan.clone()).into_http_response()
+    })
+    .await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+}
+
+async fn body_of<M>(layer: ResponseModelLayer<M>, value: serde_json::Value) -> String
+where
+    M: Serialize + serde::de::DeserializeOwned + HasSchema + Send + Sync + 'static,
+{
+    body(layer, value).await
+}
+
+#[tokio::test]
+async fn a_model_that_skips_a_field_when_serializing_never_takes_the_shortcut() {
+    #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+    #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    struct Sparse {
+        id: u64,
+        #[serde(rename = "userName")]
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        email: Option<String>,
+        inner: Vec<PublicInner>,
+        score: f64,
+    }
+    let layer = ResponseModelLayer::<Sparse>::new();
+    for i in 0..(2 * super::fast::SAMPLES as usize + 2) {
+        let value = user_row(i);
+        let expected = as_model::<Sparse>(&value);
+        assert_eq!(expected.contains("email"), i % 2 == 0);
+        let (status, _, body) = run(layer.clone(), move || {
+            Reply::new(value.clone()).into_http_response()
+        })
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(std::str::from_utf8(&body).unwrap(), expected, "value {i}");
+        assert_eq!(layer.config.fast.state(), (false, 0));
+    }
+}
+
+#[tokio::test]
+async fn a_model_whose_serialize_changes_its_fields_is_found_out_by_a_sample() {
+    /// The derived shape, but a hand-written `Serialize` that writes the name in capitals.
+    #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Loud {
+        id: u64,
+        #[serde(rename = "userName")]
+        name: String,
+        email: Option<String>,
+        inner: Vec<PublicInner>,
+        score: f64,
+    }
+    impl Serialize for Loud {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeStruct;
+            let mut st = s.serialize_struct("Loud", 5)?;
+            st.serialize_field("id", &self.id)?;
+            st.serialize_field("userName", &self.name.to_uppercase())?;
+            st.serialize_field("email", &self.email)?;
+            st.serialize_field("inner", &self.inner)?;
+            st.serialize_field("score", &self.score)?;
+            st.end()
+        }
+    }
+    let layer = ResponseModelLayer::<Loud>::new();
+    for i in 0..12 {
+        let value = user_row(i);
+        let expected = as_model::<Loud>(&value);
+        let (status, _, body) = run(layer.clone(), move || {
+            Reply::new(value.clone()).into_http_response()
+        })
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(std::str::from_utf8(&body).unwrap(), expected, "value {i}");
+    }
+    // The first value has an empty name, which capitals do not change: it matched. The
+    // second did not, and the shortcut is off for good.
+    #[cfg(feature = "openapi")]
+    assert_eq!(layer.config.fast.state(), (true, u32::MAX));
+    #[cfg(not(feature = "openapi"))]
+    assert_eq!(layer.config.fast.state(), (false, 0));
 }
