@@ -914,7 +914,7 @@ async fn a_field_missing_from_the_next_value_is_not_kept_from_the_last() {
 
 // ---- the generic path's shortcut: a struct with the model's own field types ----------------
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Debug)]
 struct UserRow {
     id: u64,
     #[serde(rename = "userName")]
@@ -1130,4 +1130,51 @@ async fn a_model_whose_serialize_changes_its_fields_is_found_out_by_a_sample() {
     assert_eq!(layer.config.fast.state(), (true, u32::MAX));
     #[cfg(not(feature = "openapi"))]
     assert_eq!(layer.config.fast.state(), (false, 0));
+}
+
+#[test]
+fn random_rows_through_the_shortcut_answer_as_the_model_read_from_them() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let label = any::<String>().prop_map(|label| PublicInner { label });
+    let finite = proptest::num::f64::NORMAL
+        | proptest::num::f64::SUBNORMAL
+        | proptest::num::f64::ZERO
+        | proptest::num::f64::NEGATIVE;
+    let rows = (
+        any::<u64>(),
+        any::<String>(),
+        any::<String>(),
+        proptest::option::of(any::<String>()),
+        proptest::collection::vec(label, 0..4),
+        finite,
+    )
+        .prop_map(|(id, name, password_hash, email, inner, score)| UserRow {
+            id,
+            name,
+            password_hash,
+            email,
+            inner,
+            score,
+        });
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    // One layer for every case: after the first 8 it answers through the shortcut.
+    let layer = ResponseModelLayer::<UserPublic>::new();
+    let mut runner = TestRunner::new(Config::with_cases(400));
+    runner
+        .run(&rows, |row| {
+            let expected = as_model::<UserPublic>(&row);
+            let (status, _, body) = rt.block_on(run(layer.clone(), move || {
+                Reply::new(row.clone()).into_http_response()
+            }));
+            prop_assert_eq!(status, StatusCode::OK);
+            prop_assert_eq!(std::str::from_utf8(&body).unwrap(), expected);
+            Ok(())
+        })
+        .unwrap();
+    #[cfg(feature = "openapi")]
+    assert_eq!(layer.config.fast.state(), (true, super::fast::SAMPLES));
 }
