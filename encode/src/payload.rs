@@ -140,6 +140,16 @@ fn not_projected<E: serde::ser::Error>() -> E {
     E::custom("a projected value is not projected again")
 }
 
+impl Projected {
+    /// The plan to write the source with: this one's, never another on top of it.
+    fn onto<E: serde::ser::Error>(&self, onto: Option<&Projection>) -> Result<&Projection, E> {
+        match onto {
+            None => Ok(&self.view.plan),
+            Some(_) => Err(not_projected()),
+        }
+    }
+}
+
 impl ErasedValue for Projected {
     fn as_any(&self) -> &dyn Any {
         self
@@ -154,10 +164,7 @@ impl ErasedValue for Projected {
         onto: Option<&Projection>,
         out: &mut Vec<u8>,
     ) -> Result<(), serde_json::Error> {
-        match onto {
-            None => self.view.source.write_json(Some(&self.view.plan), out),
-            Some(_) => Err(not_projected()),
-        }
+        self.view.source.write_json(Some(self.onto(onto)?), out)
     }
 
     fn write_pydantic_json(
@@ -165,13 +172,9 @@ impl ErasedValue for Projected {
         onto: Option<&Projection>,
         out: &mut Vec<u8>,
     ) -> Result<(), serde_json::Error> {
-        match onto {
-            None => self
-                .view
-                .source
-                .write_pydantic_json(Some(&self.view.plan), out),
-            Some(_) => Err(not_projected()),
-        }
+        self.view
+            .source
+            .write_pydantic_json(Some(self.onto(onto)?), out)
     }
 
     #[cfg(feature = "fast-json")]
@@ -180,10 +183,9 @@ impl ErasedValue for Projected {
         onto: Option<&Projection>,
         out: &mut Vec<u8>,
     ) -> Result<(), sonic_rs::Error> {
-        match onto {
-            None => self.view.source.write_fast_json(Some(&self.view.plan), out),
-            Some(_) => Err(not_projected()),
-        }
+        self.view
+            .source
+            .write_fast_json(Some(self.onto(onto)?), out)
     }
 
     fn type_name(&self) -> &'static str {
@@ -191,10 +193,7 @@ impl ErasedValue for Projected {
     }
 
     fn record(&self, onto: Option<&Projection>, tokens: &mut Tokens) -> Result<(), TranscodeError> {
-        match onto {
-            None => self.view.source.record(Some(&self.view.plan), tokens),
-            Some(_) => Err(not_projected()),
-        }
+        self.view.source.record(Some(self.onto(onto)?), tokens)
     }
 
     fn fits(&self, _: &Projection) -> bool {

@@ -963,6 +963,24 @@ fn as_model<M: Serialize + serde::de::DeserializeOwned + Send + Sync + 'static>(
     String::from_utf8(out).unwrap()
 }
 
+/// Sends `user_row(i)` through the layer: a 200 with the body of the model read from the row.
+async fn answers_as_the_model<M>(layer: &ResponseModelLayer<M>, i: usize) -> String
+where
+    M: Serialize + serde::de::DeserializeOwned + HasSchema + Send + Sync + 'static,
+{
+    let value = user_row(i);
+    let expected = as_model::<M>(&value);
+    let (status, content_type, body) = run(layer.clone(), move || {
+        Reply::new(value.clone()).into_http_response()
+    })
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type, "application/json");
+    assert_eq!(std::str::from_utf8(&body).unwrap(), expected, "value {i}");
+    assert!(!expected.contains("hunter2"));
+    expected
+}
+
 /// The payload the model layer leaves, with no serializer outside it.
 async fn payload_after<M>(layer: ResponseModelLayer<M>, value: UserRow) -> towerapi_encode::Payload
 where
@@ -986,16 +1004,7 @@ where
 async fn a_row_with_the_models_field_types_is_written_as_the_model_once_trusted() {
     let layer = ResponseModelLayer::<UserPublic>::new();
     for i in 0..12 {
-        let value = user_row(i);
-        let expected = as_model::<UserPublic>(&value);
-        let (status, content_type, body) = run(layer.clone(), move || {
-            Reply::new(value.clone()).into_http_response()
-        })
-        .await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(content_type, "application/json");
-        assert_eq!(std::str::from_utf8(&body).unwrap(), expected, "value {i}");
-        assert!(!expected.contains("hunter2"));
+        answers_as_the_model(&layer, i).await;
         let samples = u32::try_from(i + 1).unwrap().min(super::fast::SAMPLES);
         assert_eq!(layer.config.fast.state(), (true, samples), "value {i}");
     }
@@ -1075,15 +1084,8 @@ async fn a_model_that_skips_a_field_when_serializing_never_takes_the_shortcut() 
     }
     let layer = ResponseModelLayer::<Sparse>::new();
     for i in 0..(2 * super::fast::SAMPLES as usize + 2) {
-        let value = user_row(i);
-        let expected = as_model::<Sparse>(&value);
+        let expected = answers_as_the_model(&layer, i).await;
         assert_eq!(expected.contains("email"), i % 2 == 0);
-        let (status, _, body) = run(layer.clone(), move || {
-            Reply::new(value.clone()).into_http_response()
-        })
-        .await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(std::str::from_utf8(&body).unwrap(), expected, "value {i}");
         assert_eq!(layer.config.fast.state(), (false, 0));
     }
 }
@@ -1115,14 +1117,7 @@ async fn a_model_whose_serialize_changes_its_fields_is_found_out_by_a_sample() {
     }
     let layer = ResponseModelLayer::<Loud>::new();
     for i in 0..12 {
-        let value = user_row(i);
-        let expected = as_model::<Loud>(&value);
-        let (status, _, body) = run(layer.clone(), move || {
-            Reply::new(value.clone()).into_http_response()
-        })
-        .await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(std::str::from_utf8(&body).unwrap(), expected, "value {i}");
+        answers_as_the_model(&layer, i).await;
     }
     // The first value has an empty name, which capitals do not change: it matched. The
     // second did not, and the shortcut is off for good.
