@@ -787,19 +787,8 @@ fn source(i: usize) -> Source {
 async fn the_generic_path_reads_into_reused_models_and_answers_as_a_fresh_read() {
     let layer = ResponseModelLayer::<Public>::new();
     for i in 0..12 {
-        let value = source(i);
-        // What a JSON round trip through the model gives, as serde_json writes it.
-        let expected: Public =
-            serde_json::from_value(serde_json::to_value(&value).unwrap()).unwrap();
-        let expected = serde_json::to_string(&expected).unwrap();
-        let (status, content_type, body) = run(layer.clone(), move || {
-            Reply::new(value.clone()).into_http_response()
-        })
-        .await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(content_type, "application/json");
-        assert_eq!(std::str::from_utf8(&body).unwrap(), expected, "value {i}");
-        assert!(!expected.contains("hunter2"));
+        // What a JSON round trip through the model gives.
+        answers_as_the_model(&layer, source(i), i).await;
         // The response is gone: its model is back on the shelf, one at a time.
         assert_eq!(layer.config.pool.kept(), 1, "value {i}");
     }
@@ -963,12 +952,12 @@ fn as_model<M: Serialize + serde::de::DeserializeOwned + Send + Sync + 'static>(
     String::from_utf8(out).unwrap()
 }
 
-/// Sends `user_row(i)` through the layer: a 200 with the body of the model read from the row.
-async fn answers_as_the_model<M>(layer: &ResponseModelLayer<M>, i: usize) -> String
+/// Sends `value` through the layer: a 200 with the body of the model read from the value.
+async fn answers_as_the_model<M, T>(layer: &ResponseModelLayer<M>, value: T, i: usize) -> String
 where
     M: Serialize + serde::de::DeserializeOwned + HasSchema + Send + Sync + 'static,
+    T: Serialize + Clone + Send + Sync + 'static,
 {
-    let value = user_row(i);
     let expected = as_model::<M>(&value);
     let (status, content_type, body) = run(layer.clone(), move || {
         Reply::new(value.clone()).into_http_response()
@@ -1004,7 +993,7 @@ where
 async fn a_row_with_the_models_field_types_is_written_as_the_model_once_trusted() {
     let layer = ResponseModelLayer::<UserPublic>::new();
     for i in 0..12 {
-        answers_as_the_model(&layer, i).await;
+        answers_as_the_model(&layer, user_row(i), i).await;
         let samples = u32::try_from(i + 1).unwrap().min(super::fast::SAMPLES);
         assert_eq!(layer.config.fast.state(), (true, samples), "value {i}");
     }
@@ -1084,7 +1073,7 @@ async fn a_model_that_skips_a_field_when_serializing_never_takes_the_shortcut() 
     }
     let layer = ResponseModelLayer::<Sparse>::new();
     for i in 0..(2 * super::fast::SAMPLES as usize + 2) {
-        let expected = answers_as_the_model(&layer, i).await;
+        let expected = answers_as_the_model(&layer, user_row(i), i).await;
         assert_eq!(expected.contains("email"), i % 2 == 0);
         assert_eq!(layer.config.fast.state(), (false, 0));
     }
@@ -1117,7 +1106,7 @@ async fn a_model_whose_serialize_changes_its_fields_is_found_out_by_a_sample() {
     }
     let layer = ResponseModelLayer::<Loud>::new();
     for i in 0..12 {
-        answers_as_the_model(&layer, i).await;
+        answers_as_the_model(&layer, user_row(i), i).await;
     }
     // The first value has an empty name, which capitals do not change: it matched. The
     // second did not, and the shortcut is off for good.
