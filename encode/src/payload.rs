@@ -497,13 +497,18 @@ impl Payload {
         true
     }
 
-    /// Whether this value, written as the model of `plan`, gives the bytes `model` gives
-    /// (with [`write_json`](Self::write_json)'s rules): `None` when the value does not fit
-    /// the plan or either cannot be written. For checking, on a sample, that a model's
-    /// `Serialize` writes its fields back as they were read.
+    /// Whether this value, written as the model of `plan`, gives what `model` gives: `model`'s
+    /// own `Serialize` writes the plan's fields, in order, each as its own type (so not through
+    /// a `serialize_with` wrapper, whatever the value), and the bytes are the same (with
+    /// [`write_json`](Self::write_json)'s rules). `None` when this value does not fit the plan
+    /// or either cannot be written. For checking, on a sample, that a model's `Serialize`
+    /// writes its fields back as they were read.
     pub fn projects_as<M: Serialize + ?Sized>(&self, plan: &Projection, model: &M) -> Option<bool> {
         if !self.value.fits(plan) {
             return None;
+        }
+        if !plan.fits(model) {
+            return Some(false);
         }
         let mut projected = Vec::new();
         self.value.write_json(Some(plan), &mut projected).ok()?;

@@ -8,8 +8,9 @@
 //! - `M`'s `Deserialize` reads a plain struct ([`Projection::of`]);
 //! - `M`'s schema for serialization (schemars, which follows the serde attributes) has exactly
 //!   those fields, all required: a `skip_serializing_if` would make one optional;
-//! - on the first [`SAMPLES`] values that fit, the projection gave the very bytes the model
-//!   read from them gave.
+//! - on the first [`SAMPLES`] values that fit, the model read from each wrote those fields, in
+//!   order, each as its own type (a `serialize_with` field is written through a wrapper type of
+//!   serde's, whatever its value), and the projection gave the very bytes the model gave.
 //!
 //! Until then, and for good after a sample that differs, every value takes the full path.
 //! Without the `openapi` feature the layer has no schema, and the shortcut stays off.

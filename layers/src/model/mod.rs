@@ -116,8 +116,9 @@ impl<M> Config<M> {
 ///   this shortcut only after it has seen that it gives what reading `M` gives: `M`'s
 ///   `Deserialize` reads a plain struct ([`Projection`](towerapi_encode::project::Projection)),
 ///   `M`'s schema for serialization lists exactly those fields, all always written (no
-///   `skip_serializing_if`), and the first 8 values that fit, read into `M`, gave the bytes
-///   the shortcut gives (one that differs turns it off for good). It needs the `openapi`
+///   `skip_serializing_if`), and on the first 8 values that fit, the `M` read from each wrote
+///   those fields as their own types (no `serialize_with`) and the bytes the shortcut gives
+///   (one that differs turns it off for good). It needs the `openapi`
 ///   feature, for the schema. The payload then reads as neither type.
 /// - **Any other payload** (a `serde_json::Value`, another struct) is read into `M` as a JSON
 ///   round trip would, through a flat token buffer ([`transcode`](towerapi_encode::transcode)),
