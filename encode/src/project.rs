@@ -35,18 +35,21 @@
 //! ```
 
 use std::any::TypeId;
+use std::cell::Cell;
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
-use serde::ser::{self, Impossible, Serialize, SerializeStruct, Serializer};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::ser::{self, Impossible, Serialize, SerializeSeq, SerializeStruct, Serializer};
 
-/// A model's fields as its `Deserialize` reads them: the plan for writing a struct as that
-/// model (see the [module](self)).
+/// A model's fields as its `Deserialize` reads them: the plan for writing a struct (or a list
+/// of structs) as that model (see the [module](self)).
 #[derive(Clone, Debug)]
 pub struct Projection {
     model: &'static str,
     name: &'static str,
     fields: Box<[Field]>,
+    /// The model is a list of those structs (`Vec<M>`, FastAPI's `list[M]`).
+    list: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -67,15 +70,18 @@ enum Place {
 
 impl Projection {
     /// The plan of a model whose `Deserialize` reads a struct with named fields, ignoring
-    /// fields it does not know (serde's derive, without `deny_unknown_fields` or `flatten`).
-    /// `None` for any other model: a list, a map, an enum, a hand-written impl that reads
-    /// something else.
+    /// fields it does not know (serde's derive, without `deny_unknown_fields` or `flatten`), or
+    /// a sequence of such structs (`Vec<M>`; a set reads as a sequence too, which the caller
+    /// must tell apart: its order is not the value's). `None` for any other model: a map, an
+    /// enum, a list of lists, a hand-written impl that reads something else.
     ///
     /// A field read with `deserialize_with` is read as a type of serde's making, which no
     /// value's field has: such a model has a plan, but no value fits it. serde lists a field's
     /// aliases among the names, so a value fits such a model only if it has those names too.
     pub fn of<M: DeserializeOwned>() -> Option<Self> {
-        let (name, names) = trace::<M>(None).shape?;
+        let first = trace::<M>(None);
+        let (name, names) = first.shape?;
+        let list = first.list;
         if names.is_empty() {
             return None;
         }
@@ -86,7 +92,7 @@ impl Projection {
             }
             let traced = trace::<M>(Some(field));
             // The same struct every time, and the key read as this field's value.
-            if traced.shape != Some((name, names)) {
+            if traced.shape != Some((name, names)) || traced.list != list {
                 return None;
             }
             fields.push(Field {
@@ -103,7 +109,13 @@ impl Projection {
             model: std::any::type_name::<M>(),
             name,
             fields: fields.into(),
+            list,
         })
+    }
+
+    /// Whether the model is a list of structs.
+    pub fn is_list(&self) -> bool {
+        self.list
     }
 
     /// The model's field names (serde names), in order.
@@ -116,18 +128,27 @@ impl Projection {
         self.model
     }
 
-    /// Whether a value of type `T` that serializes as a struct with these fields is written
-    /// as the model would be: every model field present once, in the model's order, each of
-    /// the model's own type (other fields are left out). Only the field names and types are
-    /// looked at; no value is serialized.
+    /// Whether a value of type `T` that serializes as a struct with these fields (or, for a
+    /// list model, as a sequence of such structs) is written as the model would be: every
+    /// model field present once, in the model's order, each of the model's own type (other
+    /// fields are left out). Only the field names and types are looked at; no value is
+    /// serialized.
     pub(crate) fn fits<T: Serialize + ?Sized>(&self, value: &T) -> bool {
+        self.structs_in(value).is_some()
+    }
+
+    /// [`fits`](Self::fits), with the number of structs checked (a list's elements).
+    pub(crate) fn structs_in<T: Serialize + ?Sized>(&self, value: &T) -> Option<usize> {
+        let seen = Cell::new(0);
         value
             .serialize(Onto {
-                inner: Discard,
+                inner: Discard(&seen),
                 plan: self,
                 types: true,
+                in_list: false,
             })
-            .is_ok()
+            .ok()
+            .map(|()| seen.get())
     }
 
     fn place(&self, next: usize, key: &str, type_id: Option<TypeId>) -> Place {
@@ -167,6 +188,7 @@ impl<T: Serialize + ?Sized> Serialize for Project<'_, T> {
             inner: serializer,
             plan: self.plan,
             types: true,
+            in_list: false,
         })
     }
 }
@@ -185,19 +207,29 @@ impl Serialize for ProjectErased<'_> {
             inner: serializer,
             plan: self.plan,
             types: false,
+            in_list: false,
         })
     }
 }
 
 const NOT_A_STRUCT: &str = "the value no longer has the fields of the response model";
 
-/// The serializer `T` writes to: a struct becomes the model's struct on `inner`; anything else
-/// is an error.
+/// The serializer `T` writes to: a struct becomes the model's struct on `inner` (for a list
+/// model, a sequence becomes a sequence of them); anything else is an error.
 struct Onto<'a, S> {
     inner: S,
     plan: &'a Projection,
     /// Whether the fields' types are checked (not through `erased_serde`, which hides them).
     types: bool,
+    /// Inside a list model's sequence: a struct is expected, not another sequence.
+    in_list: bool,
+}
+
+impl<S> Onto<'_, S> {
+    /// Whether a struct is what the plan expects here (else a sequence is).
+    fn wants_struct(&self) -> bool {
+        !self.plan.list || self.in_list
+    }
 }
 
 macro_rules! refuse {
@@ -220,7 +252,7 @@ macro_rules! refuse_generic {
     };
 }
 
-/// Every method but `serialize_struct`, refused.
+/// Every method but `serialize_struct` and `serialize_seq`, refused.
 macro_rules! only_structs {
     () => {
         refuse! {
@@ -242,7 +274,6 @@ macro_rules! only_structs {
             serialize_unit() -> Self::Ok;
             serialize_unit_struct(&'static str) -> Self::Ok;
             serialize_unit_variant(&'static str, u32, &'static str) -> Self::Ok;
-            serialize_seq(Option<usize>) -> Self::SerializeSeq;
             serialize_tuple(usize) -> Self::SerializeTuple;
             serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
             serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
@@ -260,7 +291,7 @@ macro_rules! only_structs {
 impl<'a, S: Serializer> Serializer for Onto<'a, S> {
     type Ok = S::Ok;
     type Error = S::Error;
-    type SerializeSeq = Impossible<S::Ok, S::Error>;
+    type SerializeSeq = OntoSeq<'a, S::SerializeSeq>;
     type SerializeTuple = Impossible<S::Ok, S::Error>;
     type SerializeTupleStruct = Impossible<S::Ok, S::Error>;
     type SerializeTupleVariant = Impossible<S::Ok, S::Error>;
@@ -271,11 +302,26 @@ impl<'a, S: Serializer> Serializer for Onto<'a, S> {
     only_structs!();
 
     #[inline]
+    fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, Self::Error> {
+        if self.wants_struct() {
+            return Err(ser::Error::custom(NOT_A_STRUCT));
+        }
+        Ok(OntoSeq {
+            inner: self.inner.serialize_seq(len)?,
+            plan: self.plan,
+            types: self.types,
+        })
+    }
+
+    #[inline]
     fn serialize_struct(
         self,
         _name: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeStruct, Self::Error> {
+        if !self.wants_struct() {
+            return Err(ser::Error::custom(NOT_A_STRUCT));
+        }
         Ok(OntoStruct {
             inner: self
                 .inner
@@ -284,6 +330,51 @@ impl<'a, S: Serializer> Serializer for Onto<'a, S> {
             types: self.types,
             next: 0,
         })
+    }
+}
+
+/// A list model's sequence: each element written as the model's struct.
+struct OntoSeq<'a, I> {
+    inner: I,
+    plan: &'a Projection,
+    types: bool,
+}
+
+/// One element of a list model's sequence.
+struct Element<'a, T: ?Sized> {
+    value: &'a T,
+    plan: &'a Projection,
+    types: bool,
+}
+
+impl<T: Serialize + ?Sized> Serialize for Element<'_, T> {
+    #[inline]
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(Onto {
+            inner: serializer,
+            plan: self.plan,
+            types: self.types,
+            in_list: true,
+        })
+    }
+}
+
+impl<I: SerializeSeq> SerializeSeq for OntoSeq<'_, I> {
+    type Ok = I::Ok;
+    type Error = I::Error;
+
+    #[inline]
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), I::Error> {
+        self.inner.serialize_element(&Element {
+            value,
+            plan: self.plan,
+            types: self.types,
+        })
+    }
+
+    #[inline]
+    fn end(self) -> Result<I::Ok, I::Error> {
+        self.inner.end()
     }
 }
 
@@ -361,29 +452,49 @@ impl de::Error for Stop {
     }
 }
 
-/// A serializer that takes a struct and looks at nothing in it, for [`Projection::fits`]: the
-/// checks are [`OntoStruct`]'s, on field names and types only.
-struct Discard;
+/// A serializer that takes a struct (or a sequence of them) and looks at nothing in it, for
+/// [`Projection::fits`]: the checks are [`OntoStruct`]'s, on field names and types only. It
+/// counts the structs.
+#[derive(Clone, Copy)]
+struct Discard<'c>(&'c Cell<usize>);
 
-impl Serializer for Discard {
+impl<'c> Serializer for Discard<'c> {
     type Ok = ();
     type Error = Stop;
-    type SerializeSeq = Impossible<(), Stop>;
+    type SerializeSeq = Discard<'c>;
     type SerializeTuple = Impossible<(), Stop>;
     type SerializeTupleStruct = Impossible<(), Stop>;
     type SerializeTupleVariant = Impossible<(), Stop>;
     type SerializeMap = Impossible<(), Stop>;
-    type SerializeStruct = Discard;
+    type SerializeStruct = Discard<'c>;
     type SerializeStructVariant = Impossible<(), Stop>;
 
     only_structs!();
 
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Discard, Stop> {
-        Ok(Discard)
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self, Stop> {
+        Ok(self)
+    }
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Stop> {
+        Ok(self)
     }
 }
 
-impl SerializeStruct for Discard {
+impl SerializeSeq for Discard<'_> {
+    type Ok = ();
+    type Error = Stop;
+
+    /// The element is an [`Element`]: serializing it runs the checks on the struct.
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
+        value.serialize(*self)
+    }
+
+    fn end(self) -> Result<(), Stop> {
+        Ok(())
+    }
+}
+
+impl SerializeStruct for Discard<'_> {
     type Ok = ();
     type Error = Stop;
 
@@ -397,6 +508,7 @@ impl SerializeStruct for Discard {
     }
 
     fn end(self) -> Result<(), Stop> {
+        self.0.set(self.0.get() + 1);
         Ok(())
     }
 }
@@ -408,6 +520,8 @@ struct Traced {
     shape: Option<(&'static str, &'static [&'static str])>,
     /// The type it read the probed key's value as.
     value: Option<TypeId>,
+    /// It asked for a sequence first (a list model), then for the struct inside.
+    list: bool,
 }
 
 /// Runs `M`'s `Deserialize` once: it is shown a struct holding only `key` (nothing when
@@ -418,6 +532,7 @@ fn trace<M: DeserializeOwned>(key: Option<&'static str>) -> Traced {
     let _ = M::deserialize(Tracer {
         key,
         traced: &mut traced,
+        in_list: false,
     });
     traced
 }
@@ -425,6 +540,7 @@ fn trace<M: DeserializeOwned>(key: Option<&'static str>) -> Traced {
 struct Tracer<'a> {
     key: Option<&'static str>,
     traced: &'a mut Traced,
+    in_list: bool,
 }
 
 impl<'de> de::Deserializer<'de> for Tracer<'_> {
@@ -450,10 +566,48 @@ impl<'de> de::Deserializer<'de> for Tracer<'_> {
         }
     }
 
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+        if self.in_list {
+            return Err(Stop);
+        }
+        self.traced.list = true;
+        visitor.visit_seq(ProbeList {
+            key: self.key,
+            traced: Some(self.traced),
+        })
+    }
+
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        option unit unit_struct newtype_struct tuple tuple_struct map enum identifier
         ignored_any
+    }
+}
+
+/// The sequence a tracer shows a list model: one element, traced as the top level is.
+struct ProbeList<'a> {
+    key: Option<&'static str>,
+    /// `Some` until the element is asked for.
+    traced: Option<&'a mut Traced>,
+}
+
+impl<'de> SeqAccess<'de> for ProbeList<'_> {
+    type Error = Stop;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Stop> {
+        match self.traced.take() {
+            Some(traced) => seed
+                .deserialize(Tracer {
+                    key: self.key,
+                    traced,
+                    in_list: true,
+                })
+                .map(Some),
+            None => Ok(None),
+        }
     }
 }
 
@@ -598,7 +752,11 @@ mod tests {
         }));
         assert!(Projection::of::<Unit>().is_none());
         assert!(Projection::of::<Tuple>().is_none());
-        assert!(Projection::of::<Vec<Item>>().is_none(), "a list");
+        assert!(
+            Projection::of::<Vec<Vec<Item>>>().is_none(),
+            "a list of lists"
+        );
+        assert!(Projection::of::<Vec<u64>>().is_none(), "a list of numbers");
         assert!(Projection::of::<serde_json::Value>().is_none());
         assert!(Projection::of::<std::collections::HashMap<String, u64>>().is_none());
         assert!(Projection::of::<u64>().is_none());
@@ -715,6 +873,39 @@ mod tests {
         }
         .serialize(&mut serde_json::Serializer::new(&mut out));
         assert!(written.is_err());
+    }
+
+    #[test]
+    fn a_list_model_takes_a_sequence_of_structs_that_fit() {
+        let plan = Projection::of::<Vec<Out>>().unwrap();
+        assert!(plan.is_list());
+        assert_eq!(
+            plan.field_names().collect::<Vec<_>>(),
+            ["id", "userName", "email", "items"]
+        );
+        assert!(!Projection::of::<Out>().unwrap().is_list());
+        let rows = vec![row(), row()];
+        assert_eq!(plan.structs_in(&rows), Some(2));
+        assert_eq!(plan.structs_in(&Vec::<Row>::new()), Some(0));
+        let written = json(&Project {
+            value: &rows,
+            plan: &plan,
+        });
+        let read: Vec<Out> = serde_json::from_str(&json(&rows)).unwrap();
+        assert_eq!(written, json(&read));
+        assert!(written.starts_with(r#"[{"id":3,"userName":"ann","email":null"#));
+        // A struct where a list is expected, a list where a struct is, a list of lists.
+        assert!(!plan.fits(&row()));
+        assert!(!Projection::of::<Out>().unwrap().fits(&rows));
+        assert!(!plan.fits(&vec![vec![row()]]));
+        // One element that does not fit is enough.
+        #[derive(Serialize)]
+        #[serde(untagged)]
+        enum Either {
+            Row(Row),
+            Id(u64),
+        }
+        assert!(!plan.fits(&vec![Either::Row(row()), Either::Id(1)]));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! `Serialize` writes each of its fields as read, always, and nothing else: serde's derive
 //! without `skip_serializing_if`, `serialize_with`, `skip`, `getter` or a rename that differs
 //! between the two directions. The layer turns the shortcut on only when it has seen that:
-//! - `M`'s `Deserialize` reads a plain struct ([`Projection::of`]);
+//! - `M`'s `Deserialize` reads a plain struct, or a list of them ([`Projection::of`]);
 //! - `M`'s schema for serialization (schemars, which follows the serde attributes) has exactly
 //!   those fields, all required: a `skip_serializing_if` would make one optional;
 //! - on the first [`SAMPLES`] values that fit, the model read from each wrote those fields, in
@@ -107,17 +107,34 @@ impl Fast {
 }
 
 /// The plan of `M`, if its schema for serialization has exactly the fields its `Deserialize`
-/// reads, every one required (always written).
+/// reads, every one required (always written); for a list model, the schema of its elements,
+/// and the list is not a set.
 #[cfg(feature = "openapi")]
 pub(crate) fn plan_of<M>() -> Option<Projection>
 where
     M: serde::de::DeserializeOwned + schemars::JsonSchema,
 {
     let plan = Projection::of::<M>()?;
-    let schema = schemars::generate::SchemaSettings::draft2020_12()
+    let root = schemars::generate::SchemaSettings::draft2020_12()
         .for_serialize()
         .into_generator()
         .into_root_schema_for::<M>();
+    let root = root.as_value();
+    let schema = if plan.is_list() {
+        // A list in the value's order: not a set (`uniqueItems`), which writes its own order.
+        if root.get("type")?.as_str()? != "array" || root.get("uniqueItems").is_some() {
+            return None;
+        }
+        let items = root.get("items")?;
+        match items.get("$ref") {
+            Some(reference) => root
+                .get("$defs")?
+                .get(reference.as_str()?.strip_prefix("#/$defs/")?)?,
+            None => items,
+        }
+    } else {
+        root
+    };
     let properties = schema.get("properties")?.as_object()?;
     let required = schema.get("required")?.as_array()?;
     let names: Vec<&str> = plan.field_names().collect();

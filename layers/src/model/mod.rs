@@ -111,7 +111,8 @@ impl<M> Config<M> {
 ///   converted by that `From`, without serialization.
 /// - **A struct whose fields have `M`'s own types** (a row and its public model: the fields `M`
 ///   keeps, of the same Rust types, in `M`'s order, whatever else the struct has) is written as
-///   `M` straight from the value, the other fields left out; no `M` is built. A value of `M`'s
+///   `M` straight from the value, the other fields left out; no `M` is built (for `Vec<M>`, a
+///   list of such structs, element by element). A value of `M`'s
 ///   own field types needs no check, as a payload that is an `M` needs none. The layer trusts
 ///   this shortcut only after it has seen that it gives what reading `M` gives: `M`'s
 ///   `Deserialize` reads a plain struct ([`Projection`](towerapi_encode::project::Projection)),

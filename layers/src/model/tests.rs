@@ -971,9 +971,11 @@ where
 }
 
 /// The payload the model layer leaves, with no serializer outside it.
-async fn payload_after<M>(layer: ResponseModelLayer<M>, value: UserRow) -> towerapi_encode::Payload
+#[cfg(feature = "openapi")]
+async fn payload_after<M, T>(layer: ResponseModelLayer<M>, value: T) -> towerapi_encode::Payload
 where
     M: Serialize + serde::de::DeserializeOwned + HasSchema + Send + Sync + 'static,
+    T: Serialize + Clone + Send + Sync + 'static,
 {
     let svc = ServiceBuilder::new()
         .layer(layer)
@@ -1020,7 +1022,7 @@ async fn a_row_with_the_models_field_types_is_written_as_the_model_once_trusted(
         inner: Vec<PublicInner>,
         score: f64,
     }
-    let (status, _, body) = run(layer.clone(), || {
+    let (status, _, refused) = run(layer.clone(), || {
         Reply::new(NoName {
             id: 1,
             email: None,
@@ -1031,10 +1033,10 @@ async fn a_row_with_the_models_field_types_is_written_as_the_model_once_trusted(
     })
     .await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(&body[..], b"Internal Server Error");
+    assert_eq!(&refused[..], b"Internal Server Error");
     // And a JSON-like value is read as before.
     assert_eq!(
-        body_of(
+        body(
             layer.clone(),
             json!({"id": 2, "userName": "b", "email": null, "inner": [], "score": 2, "x": 1})
         )
@@ -1049,13 +1051,6 @@ async fn a_row_with_the_models_field_types_is_written_as_the_model_once_trusted(
     })
     .await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
-}
-
-async fn body_of<M>(layer: ResponseModelLayer<M>, value: serde_json::Value) -> String
-where
-    M: Serialize + serde::de::DeserializeOwned + HasSchema + Send + Sync + 'static,
-{
-    body(layer, value).await
 }
 
 #[tokio::test]
@@ -1196,4 +1191,54 @@ async fn a_model_that_writes_a_field_through_serialize_with_never_takes_the_shor
     assert_eq!(layer.config.fast.state(), (true, u32::MAX));
     let body = answers_as_the_model(&layer, user_row(0), 0).await;
     assert!(body.contains(r#""userName":null"#), "{body}");
+}
+
+#[tokio::test]
+async fn a_list_of_rows_is_written_as_the_list_model_once_trusted() {
+    let layer = ResponseModelLayer::<Vec<UserPublic>>::new();
+    let rows = |i: usize| (0..i % 3).map(|k| user_row(i + k)).collect::<Vec<_>>();
+    let mut samples = 0;
+    for i in 0..30 {
+        let value = rows(i);
+        let empty = value.is_empty();
+        let expected = answers_as_the_model(&layer, value, i).await;
+        if empty {
+            assert_eq!(expected, "[]");
+        }
+        // An empty list shows nothing of how the model writes its fields: not a sample.
+        if !empty {
+            samples = (samples + 1).min(super::fast::SAMPLES);
+        }
+        #[cfg(feature = "openapi")]
+        assert_eq!(layer.config.fast.state(), (true, samples), "value {i}");
+    }
+    #[cfg(feature = "openapi")]
+    {
+        assert_eq!(samples, super::fast::SAMPLES);
+        let payload = payload_after(layer.clone(), rows(4)).await;
+        assert!(
+            payload.downcast_ref::<Vec<UserPublic>>().is_none(),
+            "projected"
+        );
+    }
+}
+
+#[cfg(feature = "openapi")]
+#[test]
+fn a_set_model_is_not_projected_its_order_is_its_own() {
+    #[derive(
+        Serialize, Deserialize, schemars::JsonSchema, PartialEq, Eq, PartialOrd, Ord, Debug,
+    )]
+    struct Tag {
+        id: u64,
+        name: String,
+    }
+    assert!(
+        towerapi_encode::project::Projection::of::<std::collections::BTreeSet<Tag>>()
+            .unwrap()
+            .is_list()
+    );
+    assert!(super::fast::plan_of::<std::collections::BTreeSet<Tag>>().is_none());
+    assert!(super::fast::plan_of::<Vec<Tag>>().unwrap().is_list());
+    assert!(!super::fast::plan_of::<Tag>().unwrap().is_list());
 }
