@@ -6,6 +6,8 @@
 //!   [`PydanticJson`](class::PydanticJson) (a route with a response model), [`Html`](class::Html),
 //!   [`PlainText`](class::PlainText), [`Redirect`](class::Redirect), [`File`](class::File),
 //!   [`Stream`](class::Stream), and `FastJson` behind the `fast-json` feature).
+//! - [`transcode`] and [`project`]: a value read as a response model through its serde form,
+//!   and a struct written as its model straight from the value.
 //! - [`with`]: `#[serde(with)]` helpers where serde's default differs from FastAPI's encoding
 //!   (datetimes, durations, decimals, bytes), and [`custom`] encoders.
 //!
