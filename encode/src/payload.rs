@@ -7,7 +7,7 @@ use std::sync::Arc;
 use http::StatusCode;
 use serde::Serialize;
 
-use crate::project::{Project, ProjectErased, Projection};
+use crate::project::{Project, Projection};
 use crate::transcode::{Tokens, TranscodeError};
 
 /// What a [`Payload`] can do with the value it holds: one virtual call, then fully
@@ -48,10 +48,7 @@ macro_rules! onto {
                 $body
             }
             Some(plan) => {
-                let $v = &Project {
-                    value: $value,
-                    plan,
-                };
+                let $v = &Project::new($value, plan);
                 $body
             }
         }
@@ -126,11 +123,7 @@ struct ProjectedView {
 
 impl Serialize for ProjectedView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        ProjectErased {
-            value: self.source.as_serialize(),
-            plan: &self.plan,
-        }
-        .serialize(serializer)
+        Project::erased(self.source.as_serialize(), &self.plan).serialize(serializer)
     }
 }
 

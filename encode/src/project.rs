@@ -140,13 +140,8 @@ impl Projection {
     /// [`fits`](Self::fits), with the number of structs checked (a list's elements).
     pub(crate) fn structs_in<T: Serialize + ?Sized>(&self, value: &T) -> Option<usize> {
         let seen = Cell::new(0);
-        value
-            .serialize(Onto {
-                inner: Discard(&seen),
-                plan: self,
-                types: true,
-                in_list: false,
-            })
+        Project::new(value, self)
+            .serialize(Discard(&seen))
             .ok()
             .map(|()| seen.get())
     }
@@ -177,8 +172,50 @@ impl Projection {
 /// have left out. Only for a value that [fits](Projection::fits); any other fails to
 /// serialize.
 pub(crate) struct Project<'a, T: ?Sized> {
-    pub(crate) value: &'a T,
-    pub(crate) plan: &'a Projection,
+    value: &'a T,
+    at: At<'a>,
+}
+
+/// How a value is written as its model, at one level.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    plan: &'a Projection,
+    /// Whether the fields' types are checked (not through `erased_serde`, which hides them).
+    types: bool,
+    /// Inside a list model's sequence: a struct is expected, not another sequence.
+    in_list: bool,
+}
+
+impl<'a, T: ?Sized> Project<'a, T> {
+    /// The value at the model's top level.
+    pub(crate) fn new(value: &'a T, plan: &'a Projection) -> Self {
+        Self {
+            value,
+            at: At {
+                plan,
+                types: true,
+                in_list: false,
+            },
+        }
+    }
+}
+
+impl<'a> Project<'a, dyn erased_serde::Serialize + 'a> {
+    /// A value behind `erased_serde`, whose fields' types are erased too: only the names and
+    /// their order are checked again (the types were, by [`Projection::fits`], on the value
+    /// itself).
+    pub(crate) fn erased(
+        value: &'a (dyn erased_serde::Serialize + 'a),
+        plan: &'a Projection,
+    ) -> Self {
+        Self {
+            at: At {
+                types: false,
+                ..Self::new(value, plan).at
+            },
+            value,
+        }
+    }
 }
 
 impl<T: Serialize + ?Sized> Serialize for Project<'_, T> {
@@ -186,28 +223,7 @@ impl<T: Serialize + ?Sized> Serialize for Project<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.value.serialize(Onto {
             inner: serializer,
-            plan: self.plan,
-            types: true,
-            in_list: false,
-        })
-    }
-}
-
-/// [`Project`] for a value behind `erased_serde`, whose fields' types are erased too: only
-/// the names and their order are checked again (the types were, by [`Projection::fits`], on
-/// the value itself).
-pub(crate) struct ProjectErased<'a> {
-    pub(crate) value: &'a dyn erased_serde::Serialize,
-    pub(crate) plan: &'a Projection,
-}
-
-impl Serialize for ProjectErased<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.value.serialize(Onto {
-            inner: serializer,
-            plan: self.plan,
-            types: false,
-            in_list: false,
+            at: self.at,
         })
     }
 }
@@ -218,14 +234,10 @@ const NOT_A_STRUCT: &str = "the value no longer has the fields of the response m
 /// model, a sequence becomes a sequence of them); anything else is an error.
 struct Onto<'a, S> {
     inner: S,
-    plan: &'a Projection,
-    /// Whether the fields' types are checked (not through `erased_serde`, which hides them).
-    types: bool,
-    /// Inside a list model's sequence: a struct is expected, not another sequence.
-    in_list: bool,
+    at: At<'a>,
 }
 
-impl<S> Onto<'_, S> {
+impl At<'_> {
     /// Whether a struct is what the plan expects here (else a sequence is).
     fn wants_struct(&self) -> bool {
         !self.plan.list || self.in_list
@@ -303,13 +315,15 @@ impl<'a, S: Serializer> Serializer for Onto<'a, S> {
 
     #[inline]
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, Self::Error> {
-        if self.wants_struct() {
+        if self.at.wants_struct() {
             return Err(ser::Error::custom(NOT_A_STRUCT));
         }
         Ok(OntoSeq {
             inner: self.inner.serialize_seq(len)?,
-            plan: self.plan,
-            types: self.types,
+            at: At {
+                in_list: true,
+                ..self.at
+            },
         })
     }
 
@@ -319,15 +333,13 @@ impl<'a, S: Serializer> Serializer for Onto<'a, S> {
         _name: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeStruct, Self::Error> {
-        if !self.wants_struct() {
+        if !self.at.wants_struct() {
             return Err(ser::Error::custom(NOT_A_STRUCT));
         }
+        let plan = self.at.plan;
         Ok(OntoStruct {
-            inner: self
-                .inner
-                .serialize_struct(self.plan.name, self.plan.fields.len())?,
-            plan: self.plan,
-            types: self.types,
+            inner: self.inner.serialize_struct(plan.name, plan.fields.len())?,
+            at: self.at,
             next: 0,
         })
     }
@@ -336,27 +348,8 @@ impl<'a, S: Serializer> Serializer for Onto<'a, S> {
 /// A list model's sequence: each element written as the model's struct.
 struct OntoSeq<'a, I> {
     inner: I,
-    plan: &'a Projection,
-    types: bool,
-}
-
-/// One element of a list model's sequence.
-struct Element<'a, T: ?Sized> {
-    value: &'a T,
-    plan: &'a Projection,
-    types: bool,
-}
-
-impl<T: Serialize + ?Sized> Serialize for Element<'_, T> {
-    #[inline]
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.value.serialize(Onto {
-            inner: serializer,
-            plan: self.plan,
-            types: self.types,
-            in_list: true,
-        })
-    }
+    /// The elements' level (`in_list`).
+    at: At<'a>,
 }
 
 impl<I: SerializeSeq> SerializeSeq for OntoSeq<'_, I> {
@@ -365,11 +358,8 @@ impl<I: SerializeSeq> SerializeSeq for OntoSeq<'_, I> {
 
     #[inline]
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), I::Error> {
-        self.inner.serialize_element(&Element {
-            value,
-            plan: self.plan,
-            types: self.types,
-        })
+        self.inner
+            .serialize_element(&Project { value, at: self.at })
     }
 
     #[inline]
@@ -381,8 +371,7 @@ impl<I: SerializeSeq> SerializeSeq for OntoSeq<'_, I> {
 /// The value's fields, written as the model's.
 struct OntoStruct<'a, I> {
     inner: I,
-    plan: &'a Projection,
-    types: bool,
+    at: At<'a>,
     next: usize,
 }
 
@@ -396,11 +385,12 @@ impl<I: SerializeStruct> SerializeStruct for OntoStruct<'_, I> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Self::Error> {
-        let type_id = self.types.then(typeid::of::<T>);
-        match self.plan.place(self.next, key, type_id) {
+        let plan = self.at.plan;
+        let type_id = self.at.types.then(typeid::of::<T>);
+        match plan.place(self.next, key, type_id) {
             Place::Next => {
                 self.inner
-                    .serialize_field(self.plan.fields[self.next].name, value)?;
+                    .serialize_field(plan.fields[self.next].name, value)?;
                 self.next += 1;
                 Ok(())
             }
@@ -411,7 +401,7 @@ impl<I: SerializeStruct> SerializeStruct for OntoStruct<'_, I> {
 
     #[inline]
     fn skip_field(&mut self, key: &'static str) -> Result<(), Self::Error> {
-        if self.plan.has(key) {
+        if self.at.plan.has(key) {
             Err(ser::Error::custom(NOT_A_STRUCT))
         } else {
             Ok(())
@@ -420,7 +410,7 @@ impl<I: SerializeStruct> SerializeStruct for OntoStruct<'_, I> {
 
     #[inline]
     fn end(self) -> Result<Self::Ok, Self::Error> {
-        if self.next == self.plan.fields.len() {
+        if self.next == self.at.plan.fields.len() {
             self.inner.end()
         } else {
             Err(ser::Error::custom(NOT_A_STRUCT))
@@ -484,7 +474,7 @@ impl SerializeSeq for Discard<'_> {
     type Ok = ();
     type Error = Stop;
 
-    /// The element is an [`Element`]: serializing it runs the checks on the struct.
+    /// The element is a [`Project`]: serializing it runs the checks on the struct.
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
         value.serialize(*self)
     }
@@ -768,21 +758,12 @@ mod tests {
         let row = row();
         assert!(plan.fits(&row));
         assert_eq!(
-            json(&Project {
-                value: &row,
-                plan: &plan
-            }),
+            json(&Project::new(&row, &plan)),
             r#"{"id":3,"userName":"ann","email":null,"items":[{"id":1,"tags":["a"]}]}"#
         );
         // The model itself, read and written back: the same bytes.
         let out: Out = serde_json::from_str(&json(&row)).unwrap();
-        assert_eq!(
-            json(&out),
-            json(&Project {
-                value: &row,
-                plan: &plan
-            })
-        );
+        assert_eq!(json(&out), json(&Project::new(&row, &plan)));
     }
 
     #[test]
@@ -867,11 +848,8 @@ mod tests {
 
         // Writing a value that does not fit fails: nothing half-written is sent as the model.
         let mut out = Vec::new();
-        let written = Project {
-            value: &skipping(None),
-            plan: &plan,
-        }
-        .serialize(&mut serde_json::Serializer::new(&mut out));
+        let written = Project::new(&skipping(None), &plan)
+            .serialize(&mut serde_json::Serializer::new(&mut out));
         assert!(written.is_err());
     }
 
@@ -887,10 +865,7 @@ mod tests {
         let rows = vec![row(), row()];
         assert_eq!(plan.structs_in(&rows), Some(2));
         assert_eq!(plan.structs_in(&Vec::<Row>::new()), Some(0));
-        let written = json(&Project {
-            value: &rows,
-            plan: &plan,
-        });
+        let written = json(&Project::new(&rows, &plan));
         let read: Vec<Out> = serde_json::from_str(&json(&rows)).unwrap();
         assert_eq!(written, json(&read));
         assert!(written.starts_with(r#"[{"id":3,"userName":"ann","email":null"#));
