@@ -120,7 +120,7 @@ async fn create(
 async fn stats(Principal(who): Principal<Either<String, Claims>>) -> Reply<serde_json::Value> {
     let caller = match who {
         Either::First(service) => service,
-        Either::Second(claims) => claims.sub.unwrap_or_default(),
+        Either::Second(claims) => claims.sub.as_deref().unwrap_or_default().to_owned(),
     };
     Reply::new(serde_json::json!({"caller": caller, "users": 1}))
 }
@@ -132,7 +132,7 @@ fn app() -> Router {
         ("items:read", "Read items."),
         ("items:write", "Create items."),
     ]);
-    let user_id = |c: &Claims| c.sub.clone().unwrap_or_default();
+    let user_id = |c: &Claims| c.sub.as_deref().unwrap_or_default().to_owned();
     let auth = AuthLayer::new(bearer)
         .jwt(jwt())
         .record_principal("user.id", user_id);

@@ -83,21 +83,26 @@ pub enum ScopesClaim {
 }
 
 /// The verified claims: the standard ones, the scopes, and yours.
+///
+/// Every part is shared, so a clone copies nothing: not the claims a cached token hands to each
+/// request, nor the [`Principal`](crate::Principal) a handler extracts. Read them as you would
+/// owned values (`claims.sub.as_deref()`, `claims.custom.username`, `claims.custom["aud"]`);
+/// `Arc::unwrap_or_clone(claims.custom)` gives your type by value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Claims<C = serde_json::Value> {
     /// `sub`, when it is a string (a non-string `sub` is invalid, as PyJWT says).
-    pub sub: Option<String>,
-    /// The scopes, from the configured claim. Shared, so that the request's
-    /// [`GrantedScopes`](crate::GrantedScopes) and a cached token's claims copy no string.
+    pub sub: Option<Arc<str>>,
+    /// The scopes, from the configured claim; [`GrantedScopes`](crate::GrantedScopes) shares
+    /// them.
     pub scopes: Arc<[String]>,
     /// `exp`.
     pub exp: Option<u64>,
     /// `iss`.
-    pub iss: Option<String>,
+    pub iss: Option<Arc<str>>,
     /// `kid` of the key that verified the token.
-    pub kid: Option<String>,
+    pub kid: Option<Arc<str>>,
     /// All the claims, as your type.
-    pub custom: C,
+    pub custom: Arc<C>,
 }
 
 /// Why a token was refused. The client only ever sees `Could not validate credentials`.
@@ -736,10 +741,10 @@ impl<C: DeserializeOwned + 'static> JwtVerifier<C> {
         let exp = time("exp")?;
         let sub = match value.get("sub") {
             None => None,
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::String(s)) => Some(Arc::from(s.as_str())),
             Some(_) => return Err(JwtError::new(JwtErrorKind::Claims, "sub is not a string")),
         };
-        let iss = value.get("iss").and_then(|v| v.as_str()).map(str::to_owned);
+        let iss = value.get("iss").and_then(|v| v.as_str()).map(Arc::from);
         let bad =
             |what: &str| JwtError::new(JwtErrorKind::Claims, format!("{what} has the wrong shape"));
         // Collected straight into the shared list: a list's length is known, so the `Arc` is
@@ -784,8 +789,8 @@ impl<C: DeserializeOwned + 'static> JwtVerifier<C> {
             scopes,
             exp,
             iss,
-            kid,
-            custom,
+            kid: kid.map(Arc::from),
+            custom: Arc::new(custom),
         })
     }
 }

@@ -236,7 +236,7 @@ fn headers_the_verifier_refuses_or_ignores() {
         h.typ = typ.map(str::to_owned);
         let outcome = at
             .verify(&sign(&h, SECRET))
-            .map(|c| c.sub)
+            .map(|c| c.sub.as_deref().map(str::to_owned))
             .map_err(|e| e.kind());
         let want = if ok {
             Ok(Some("alice".to_owned()))
@@ -480,8 +480,18 @@ fn the_token_cache_remembers_successes_only_and_resets_on_reconfiguration() {
     let claims = layer_verify(&v, &good).unwrap();
     assert_eq!(claims.sub.as_deref(), Some("alice"));
     assert_eq!(store.len(), 1);
-    // The next use is served from memory: the same claims.
-    assert_eq!(layer_verify(&v, &good).unwrap(), claims);
+    // The next use is served from memory: the same claims, shared with the cache rather than
+    // copied (every string and the custom claims are the cache's own allocations).
+    let again = layer_verify(&v, &good).unwrap();
+    assert_eq!(again, claims);
+    let third = layer_verify(&v, &good).unwrap();
+    assert!(Arc::ptr_eq(&again.custom, &third.custom));
+    assert!(Arc::ptr_eq(
+        again.sub.as_ref().unwrap(),
+        third.sub.as_ref().unwrap()
+    ));
+    assert!(Arc::ptr_eq(&again.scopes, &third.scopes));
+    assert_eq!(third.custom["scopes"], json!(["items:read"]));
     // Failures are never kept: a tampered signature, an expired token.
     let mut tampered = good.clone();
     tampered.pop();
@@ -797,7 +807,7 @@ fn issuer_round_trip_and_typed_claims() {
     );
     let c = v.verify(&token).unwrap();
     assert_eq!(
-        c.custom,
+        *c.custom,
         Mine {
             sub: "alice".into(),
             tenant: 7
