@@ -633,7 +633,7 @@ impl<C: DeserializeOwned + 'static> JwtVerifier<C> {
                     return decode_claims(payload)
                         .and_then(|claims| self.validate(&claims).map(|()| claims))
                         .and_then(|claims| {
-                            self.claims(serde_json::Value::Object(claims), header.kid.clone())
+                            self.claims(serde_json::Value::Object(claims), header.kid.as_deref())
                         })
                         .map_err(|e| (e, false))
                 }
@@ -716,7 +716,7 @@ impl<C: DeserializeOwned + 'static> JwtVerifier<C> {
         }
     }
 
-    fn claims(&self, value: serde_json::Value, kid: Option<String>) -> Result<Claims<C>, JwtError> {
+    fn claims(&self, value: serde_json::Value, kid: Option<&str>) -> Result<Claims<C>, JwtError> {
         let c = &*self.config;
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
