@@ -29,7 +29,8 @@ async fn json() -> Reply<User> {
     Reply::new(shared::user())
 }
 
-async fn basic(c: HttpBasicCredentials, _: &Parts) -> Result<(), AuthError> {
+// The header-only checks compare with constants: plain functions, run in place (`verify_sync`).
+fn basic(c: &HttpBasicCredentials, _: &Parts) -> Result<(), AuthError> {
     // Both compared, always: no early exit on the user name.
     let user = constant_time_eq(&c.username, shared::BASIC_USER);
     let password = constant_time_eq(&c.password, shared::BASIC_PASSWORD);
@@ -40,7 +41,7 @@ async fn basic(c: HttpBasicCredentials, _: &Parts) -> Result<(), AuthError> {
     }
 }
 
-async fn bearer(c: HttpAuthorizationCredentials, _: &Parts) -> Result<(), AuthError> {
+fn bearer(c: &HttpAuthorizationCredentials, _: &Parts) -> Result<(), AuthError> {
     if constant_time_eq(&c.credentials, shared::BEARER_TOKEN) {
         Ok(())
     } else {
@@ -48,7 +49,7 @@ async fn bearer(c: HttpAuthorizationCredentials, _: &Parts) -> Result<(), AuthEr
     }
 }
 
-async fn api_key(key: ApiKey, _: &Parts) -> Result<(), AuthError> {
+fn api_key(key: &ApiKey, _: &Parts) -> Result<(), AuthError> {
     if constant_time_eq(&key.0, shared::API_KEY) {
         Ok(())
     } else {
@@ -86,15 +87,15 @@ pub(crate) fn app(keys: &Keys) -> Router {
         )
         .route(
             "/basic",
-            get(json).layer(AuthLayer::new(HttpBasic::new()).verify(basic)),
+            get(json).layer(AuthLayer::new(HttpBasic::new()).verify_sync(basic)),
         )
         .route(
             "/bearer",
-            get(json).layer(AuthLayer::new(HttpBearer::new()).verify(bearer)),
+            get(json).layer(AuthLayer::new(HttpBearer::new()).verify_sync(bearer)),
         )
         .route(
             "/apikey",
-            get(json).layer(AuthLayer::new(ApiKeyHeader::new("x-api-key")).verify(api_key)),
+            get(json).layer(AuthLayer::new(ApiKeyHeader::new("x-api-key")).verify_sync(api_key)),
         )
         .route("/jwt", get(json).layer(scoped(hs256)))
         .route("/rs256", get(json).layer(scoped(rs256)))

@@ -110,12 +110,12 @@ impl<A: Scheme, B: Scheme> Scheme for AnyOf<A, B> {
         Ok(alternatives)
     }
 
-    fn store(credentials: &Self::Credentials, extensions: &mut http::Extensions) {
-        match credentials {
-            Either::First(c) => A::store(c, extensions),
-            Either::Second(c) => B::store(c, extensions),
+    fn store(credentials: Self::Credentials, extensions: &mut http::Extensions) {
+        match &credentials {
+            Either::First(c) => A::store(c.clone(), extensions),
+            Either::Second(c) => B::store(c.clone(), extensions),
         }
-        extensions.insert(credentials.clone());
+        extensions.insert(credentials);
     }
 }
 
@@ -181,18 +181,12 @@ where
 
     fn verify_now(
         &self,
-        credentials: Either<C1, C2>,
+        credentials: &Either<C1, C2>,
         parts: &Parts,
-    ) -> Result<Result<Self::Principal, AuthError>, Either<C1, C2>> {
+    ) -> Option<Result<Self::Principal, AuthError>> {
         match credentials {
-            Either::First(c) => match self.first.verify_now(c, parts) {
-                Ok(outcome) => Ok(outcome.map(Either::First)),
-                Err(c) => Err(Either::First(c)),
-            },
-            Either::Second(c) => match self.second.verify_now(c, parts) {
-                Ok(outcome) => Ok(outcome.map(Either::Second)),
-                Err(c) => Err(Either::Second(c)),
-            },
+            Either::First(c) => Some(self.first.verify_now(c, parts)?.map(Either::First)),
+            Either::Second(c) => Some(self.second.verify_now(c, parts)?.map(Either::Second)),
         }
     }
 

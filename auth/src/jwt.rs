@@ -852,6 +852,34 @@ pub fn bearer_challenge(parts: &Parts) -> String {
     }
 }
 
+impl<C> JwtVerifier<C>
+where
+    C: DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    /// [`Verify::verify_now`] of both credential types: the cache, then the verifier's own keys.
+    fn verify_token_now(&self, token: &str, parts: &Parts) -> Option<Result<Claims<C>, AuthError>> {
+        let now = unix_now();
+        if let Some(claims) = self
+            .cache
+            .as_ref()
+            .and_then(|cache| cache.get(token, now, self.keys_version()))
+        {
+            return Some(Ok(claims));
+        }
+        // A remote key set may need a refetch for an unknown `kid`: that waits.
+        #[cfg(feature = "jwks")]
+        if self.config.remote.is_some() {
+            return None;
+        }
+        // Only the verifier's own keys from here: key set version 0.
+        Some(
+            JwtVerifier::verify(self, token)
+                .inspect(|claims| self.remember(token, claims, now, 0))
+                .map_err(|error| refuse(&error, parts, self.config.rfc6750)),
+        )
+    }
+}
+
 impl<C> Verify<BearerToken> for JwtVerifier<C>
 where
     C: DeserializeOwned + Clone + Send + Sync + 'static,
@@ -868,26 +896,10 @@ where
 
     fn verify_now(
         &self,
-        token: BearerToken,
+        token: &BearerToken,
         parts: &Parts,
-    ) -> Result<Result<Claims<C>, AuthError>, BearerToken> {
-        let now = unix_now();
-        if let Some(claims) = self
-            .cache
-            .as_ref()
-            .and_then(|cache| cache.get(&token.0, now, self.keys_version()))
-        {
-            return Ok(Ok(claims));
-        }
-        // A remote key set may need a refetch for an unknown `kid`: that waits.
-        #[cfg(feature = "jwks")]
-        if self.config.remote.is_some() {
-            return Err(token);
-        }
-        // Only the verifier's own keys from here: key set version 0.
-        Ok(JwtVerifier::verify(self, &token.0)
-            .inspect(|claims| self.remember(&token.0, claims, now, 0))
-            .map_err(|error| refuse(&error, parts, self.config.rfc6750)))
+    ) -> Option<Result<Claims<C>, AuthError>> {
+        self.verify_token_now(&token.0, parts)
     }
 
     fn verify<'a>(
@@ -940,19 +952,10 @@ where
 
     fn verify_now(
         &self,
-        credentials: crate::HttpAuthorizationCredentials,
+        credentials: &crate::HttpAuthorizationCredentials,
         parts: &Parts,
-    ) -> Result<Result<Claims<C>, AuthError>, crate::HttpAuthorizationCredentials> {
-        let crate::HttpAuthorizationCredentials {
-            scheme,
-            credentials,
-        } = credentials;
-        <Self as Verify<BearerToken>>::verify_now(self, BearerToken(credentials), parts).map_err(
-            |BearerToken(credentials)| crate::HttpAuthorizationCredentials {
-                scheme,
-                credentials,
-            },
-        )
+    ) -> Option<Result<Claims<C>, AuthError>> {
+        self.verify_token_now(&credentials.credentials, parts)
     }
 
     fn verify<'a>(

@@ -44,19 +44,16 @@ pub trait Verify<C>: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Self::Principal, AuthError>> + Send + 'a;
 
     /// Verifies at once, when this verifier can answer without waiting (a JWT checked with keys
-    /// in memory, a token from the verified-token cache): the layer then calls the inner service
-    /// directly, with no boxed future. `Err` gives the credentials back when the answer needs
-    /// to wait, and the layer calls [`verify`](Self::verify). Default: always `Err`.
-    ///
-    /// # Errors
-    /// The credentials, unused, when the verification must wait.
-    #[allow(clippy::type_complexity)]
+    /// in memory, a token from the verified-token cache, a [`verify_sync`](AuthLayer::verify_sync)
+    /// function): the layer then calls the inner service directly, with no boxed future, and
+    /// moves the credentials into the request extensions instead of cloning them. `None` when
+    /// the answer needs to wait: the layer then calls [`verify`](Self::verify). Default: `None`.
     fn verify_now(
         &self,
-        credentials: C,
+        _credentials: &C,
         _parts: &Parts,
-    ) -> Result<Result<Self::Principal, AuthError>, C> {
-        Err(credentials)
+    ) -> Option<Result<Self::Principal, AuthError>> {
+        None
     }
 
     /// Whether this verifier's bearer challenges carry RFC 6750's error codes (see
@@ -278,6 +275,37 @@ where
     }
 }
 
+/// A synchronous function as a [`Verify`]: what [`AuthLayer::verify_sync`] uses.
+#[derive(Clone)]
+pub struct VerifySyncFn<F>(F);
+
+impl<F> fmt::Debug for VerifySyncFn<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(std::any::type_name::<F>())
+    }
+}
+
+impl<C, F, P> Verify<C> for VerifySyncFn<F>
+where
+    C: Send + Sync + 'static,
+    F: Fn(&C, &Parts) -> Result<P, AuthError> + Clone + Send + Sync + 'static,
+    P: Clone + Send + Sync + 'static,
+{
+    type Principal = P;
+
+    fn verify_now(&self, credentials: &C, parts: &Parts) -> Option<Result<P, AuthError>> {
+        Some((self.0)(credentials, parts))
+    }
+
+    fn verify<'a>(
+        &'a self,
+        credentials: C,
+        parts: &'a Parts,
+    ) -> impl Future<Output = Result<P, AuthError>> + Send + 'a {
+        std::future::ready((self.0)(&credentials, parts))
+    }
+}
+
 impl<P> WithScopes<P> {
     /// `principal`, holding `scopes`: what a [`verify_scoped`](AuthLayer::verify_scoped)
     /// function returns.
@@ -424,6 +452,49 @@ impl<Sch: Scheme, V> AuthLayer<Sch, V> {
         P: Clone + Send + Sync + 'static,
     {
         self.verify_with(VerifyFn(f))
+    }
+
+    /// Verifies the credentials with a plain function of them and the request head, run in
+    /// place: FastAPI's `def` dependency next to [`verify`](Self::verify)'s `async def`. For a
+    /// check that never waits (a comparison with
+    /// [`constant_time_eq`](crate::constant_time_eq), a lookup in a map in memory), it costs
+    /// no future, no box and no copy of the credentials, which go into the extensions as they
+    /// were read. Its `Ok` value goes into the extensions as [`Principal<P>`], its `Err` is the
+    /// answer. It runs on the runtime's thread: anything that blocks (a database, a file, a
+    /// slow hash) belongs in [`verify`](Self::verify).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use http::{Request, Response};
+    /// use tower::{service_fn, Layer, ServiceExt};
+    /// use towerapi_auth::{constant_time_eq, ApiKey, ApiKeyHeader, AuthError, AuthLayer, Principal};
+    ///
+    /// let auth = AuthLayer::new(ApiKeyHeader::new("x-api-key")).verify_sync(
+    ///     |key: &ApiKey, _parts: &http::request::Parts| {
+    ///         if constant_time_eq(&key.0, "k1") {
+    ///             Ok("service-a")
+    ///         } else {
+    ///             Err(AuthError::forbidden("Invalid API key"))
+    ///         }
+    ///     },
+    /// );
+    /// let svc = auth.layer(service_fn(|req: Request<()>| async move {
+    ///     let Principal(who) = req.extensions().get::<Principal<&str>>().unwrap().clone();
+    ///     Ok::<_, std::convert::Infallible>(Response::new(towerapi_encode::Body::full(who)))
+    /// }));
+    /// let req = Request::builder().header("x-api-key", "k2").body(()).unwrap();
+    /// assert_eq!(svc.clone().oneshot(req).await.unwrap().status(), 403);
+    /// let req = Request::builder().header("x-api-key", "k1").body(()).unwrap();
+    /// assert_eq!(svc.oneshot(req).await.unwrap().status(), 200);
+    /// # }
+    /// ```
+    pub fn verify_sync<F, P>(self, f: F) -> AuthLayer<Sch, VerifySyncFn<F>>
+    where
+        F: Fn(&Sch::Credentials, &Parts) -> Result<P, AuthError> + Clone + Send + Sync + 'static,
+        P: Clone + Send + Sync + 'static,
+    {
+        self.verify_with(VerifySyncFn(f))
     }
 
     /// Verifies with an async function that also reports the scopes the principal holds
@@ -801,8 +872,8 @@ where
             }
             return ResponseFuture::inner(self.inner.call(Request::from_parts(parts, body)));
         };
-        Sch::store(&credentials, &mut parts.extensions);
         if V::PASSTHROUGH {
+            Sch::store(credentials, &mut parts.extensions);
             // No verifier: nothing here knows the scopes of these credentials.
             shared.scopes_unknown(&mut parts.extensions);
             if let Err(refusal) = check_required(&parts) {
@@ -810,23 +881,21 @@ where
             }
             return ResponseFuture::inner(self.inner.call(Request::from_parts(parts, body)));
         }
-        // A verifier that can answer at once (keys in memory, a cached token): no box, no clone
-        // of the inner service.
-        let credentials = match shared.verify.verify_now(credentials, &parts) {
-            Ok(outcome) => {
-                let admitted = match outcome {
-                    Ok(principal) => shared.admit(principal, &mut parts),
-                    Err(error) => Err(shared.reject(error)),
-                };
-                return match admitted {
-                    Ok(()) => {
-                        ResponseFuture::inner(self.inner.call(Request::from_parts(parts, body)))
-                    }
-                    Err(response) => ResponseFuture::reject(response),
-                };
-            }
-            Err(credentials) => credentials,
-        };
+        // A verifier that can answer at once (keys in memory, a cached token, a sync function):
+        // no box, no clone of the inner service, and the credentials are moved, not cloned.
+        if let Some(outcome) = shared.verify.verify_now(&credentials, &parts) {
+            Sch::store(credentials, &mut parts.extensions);
+            let admitted = match outcome {
+                Ok(principal) => shared.admit(principal, &mut parts),
+                Err(error) => Err(shared.reject(error)),
+            };
+            return match admitted {
+                Ok(()) => ResponseFuture::inner(self.inner.call(Request::from_parts(parts, body))),
+                Err(response) => ResponseFuture::reject(response),
+            };
+        }
+        // The verifier takes the credentials: the extensions get a copy.
+        Sch::store(credentials.clone(), &mut parts.extensions);
         // The verifier may borrow the request head: one async block owns both. A box on this
         // path only (a verifier that waits does I/O; the plain schemes never get here).
         let shared = self.shared.clone();

@@ -167,7 +167,7 @@ pub use error::{AuthError, AuthErrorKind};
 pub use extract::MissingCredentials;
 pub use layer::{
     verify_fn, verify_scoped_fn, AndThen, Auth, AuthLayer, Check, CheckFn, NoCheck, NoVerify,
-    ResponseFuture, Verify, VerifyCall, VerifyFn, VerifyScopedFn, WithScopes,
+    ResponseFuture, Verify, VerifyCall, VerifyFn, VerifyScopedFn, VerifySyncFn, WithScopes,
 };
 pub use reject::{
     Detail, Problem, Rejection, RejectionFuture, RejectionLayer, Rejections, RequestHead,

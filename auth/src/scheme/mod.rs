@@ -74,8 +74,8 @@ pub trait Scheme: Clone + Send + Sync + 'static {
     }
 
     /// Puts the credentials into the request extensions (as `Self::Credentials`).
-    fn store(credentials: &Self::Credentials, extensions: &mut http::Extensions) {
-        extensions.insert(credentials.clone());
+    fn store(credentials: Self::Credentials, extensions: &mut http::Extensions) {
+        extensions.insert(credentials);
     }
 
     /// Whether [`extract`](Self::extract) can reject a request outright (`Err`), so that the
