@@ -17,6 +17,7 @@ use towerapi_encode::{Body, BoxError, LayerBody, Payload, Serialized, StatusFixe
 /// The content-type of [`Reply`](towerapi_encode::Reply)'s unrendered placeholder.
 const TEXT_PLAIN: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
 
+use crate::model::ResponseValidationError;
 use crate::rules;
 
 /// Writes a [`Payload`] with a [`ResponseClass`] and sets `content-type` and `content-length`.
@@ -230,6 +231,16 @@ where
                         let future: FileFuture = Box::pin(async move { file.serve(&req).await });
                         self.as_mut().project().state.set(State::File { future });
                         continue;
+                    }
+                    // A value the response model refused (it took the value and left its
+                    // error): the 500, with the error kept in the extensions.
+                    if res.extensions().get::<ResponseValidationError>().is_some() {
+                        let (parts, placeholder) = res.into_parts();
+                        let (fresh, body) = internal_server_error().into_parts();
+                        let mut res =
+                            Response::from_parts(fresh, LayerBody::replacing(body, placeholder));
+                        *res.extensions_mut() = parts.extensions;
+                        return Poll::Ready(Ok(res));
                     }
                     return Poll::Ready(Ok(res.map(LayerBody::inner)));
                 }

@@ -25,7 +25,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 use towerapi_encode::class::internal_server_error;
 use towerapi_encode::transcode::{Presence, Tokens};
-use towerapi_encode::{LayerBody, Payload};
+use towerapi_encode::Payload;
 
 use filter::{Ctx, Filtered};
 use paths::PathNode;
@@ -130,7 +130,10 @@ impl<M> Config<M> {
 /// - **A payload that does not fit `M`** (a missing field, a wrong type) is a server fault: the
 ///   client gets `500`, `text/plain; charset=utf-8`, `Internal Server Error`, and a
 ///   [`ResponseValidationError`] with the serde path of the fault is logged at error level
-///   (target `towerapi::response_model`) and handed to [`on_error`](Self::on_error).
+///   (target `towerapi::response_model`), handed to [`on_error`](Self::on_error) and put into
+///   the response extensions. The layer passes the inner body type through (axum does not
+///   box it again): it drops the value and leaves the error, and the `SerializeLayer` outside
+///   writes the 500 where it would have written the value.
 /// - `Vec<M>` (FastAPI's `list[M]`) is a model like any other.
 ///
 /// # Output options
@@ -418,7 +421,9 @@ where
     M: Serialize + DeserializeOwned + Send + Sync + 'static,
     ResBody: http_body::Body<Data = Bytes>,
 {
-    type Response = Response<LayerBody<ResBody>>;
+    // The inner body as it is: this layer never writes a body of its own (a value that does
+    // not fit is answered by the `SerializeLayer` outside), so axum does not box it again.
+    type Response = Response<ResBody>;
     type Error = S::Error;
     type Future = ResponseFuture<S::Future, M>;
 
@@ -454,35 +459,43 @@ where
     F: Future<Output = Result<Response<B>, E>>,
     M: Serialize + DeserializeOwned + Send + Sync + 'static,
 {
-    type Output = Result<Response<LayerBody<B>>, E>;
+    type Output = Result<Response<B>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let mut res = ready!(this.future.poll(cx))?;
         let config = this.config.take().expect("polled after completion");
         let Some(payload) = res.extensions_mut().get_mut::<Payload>() else {
-            return Poll::Ready(Ok(res.map(LayerBody::inner)));
+            return Poll::Ready(Ok(res));
         };
-        match apply(&config, payload) {
-            Ok(()) => Poll::Ready(Ok(res.map(LayerBody::inner))),
-            Err(error) => {
-                tracing::error!(
-                    target: "towerapi::response_model",
-                    model = error.model,
-                    payload = error.payload,
-                    path = %error.path,
-                    error = %error.kind(),
-                    "the response value does not fit the response model"
-                );
-                if let Some(hook) = &config.on_error {
-                    hook(&error);
-                }
-                let mut failed = internal_server_error();
-                failed.extensions_mut().insert(error);
-                Poll::Ready(Ok(failed.map(LayerBody::own)))
+        if let Err(error) = apply(&config, payload) {
+            tracing::error!(
+                target: "towerapi::response_model",
+                model = error.model,
+                payload = error.payload,
+                path = %error.path,
+                error = %error.kind(),
+                "the response value does not fit the response model"
+            );
+            if let Some(hook) = &config.on_error {
+                hook(&error);
             }
+            fail(&mut res, error);
         }
+        Poll::Ready(Ok(res))
     }
+}
+
+/// A value that does not fit: the value goes, and the response becomes FastAPI's 500 with the
+/// error in its extensions. The body is still the `Reply`'s placeholder, whose bytes are the
+/// 500's; the `SerializeLayer` outside, finding the error where it looks for a value, replaces
+/// it with the 500's own body.
+fn fail<B>(res: &mut Response<B>, error: ResponseValidationError) {
+    res.extensions_mut().remove::<Payload>();
+    let (parts, _) = internal_server_error().into_parts();
+    *res.status_mut() = parts.status;
+    *res.headers_mut() = parts.headers;
+    res.extensions_mut().insert(error);
 }
 
 /// The keys of every object of a JSON value (for "exclude unset").

@@ -9,8 +9,8 @@ use http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use tower::{service_fn, ServiceBuilder, ServiceExt};
-use towerapi_encode::{Body, Reply};
+use tower::{service_fn, Layer, ServiceBuilder, ServiceExt};
+use towerapi_encode::{Body, Payload, Reply};
 
 use super::filter::snake_case;
 use crate::{ResponseModelLayer, ResponseValidationError, SerializeLayer, StatusLayer};
@@ -1241,4 +1241,62 @@ fn a_set_model_is_not_projected_its_order_is_its_own() {
     assert!(super::fast::plan_of::<std::collections::BTreeSet<Tag>>().is_none());
     assert!(super::fast::plan_of::<Vec<Tag>>().unwrap().is_list());
     assert!(!super::fast::plan_of::<Tag>().unwrap().is_list());
+}
+
+#[tokio::test]
+async fn a_refused_value_is_the_500_with_its_error_through_serialize_and_alone() {
+    // A reply with headers and a status of its own: none of them survive the refusal.
+    let make = || {
+        Reply::new(json!({"name": "broken"}))
+            .status(StatusCode::CREATED)
+            .header("x-kept", "no")
+            .into_http_response()
+    };
+    let serialized = ServiceBuilder::new()
+        .layer(SerializeLayer::json())
+        .layer(ResponseModelLayer::<Item>::new())
+        .service(service_fn(move |_r: Request<()>| async move {
+            Ok::<_, Infallible>(make())
+        }));
+    let alone =
+        ResponseModelLayer::<Item>::new().layer(service_fn(move |_r: Request<()>| async move {
+            Ok::<_, Infallible>(make())
+        }));
+    let answers = [
+        serialized
+            .oneshot(Request::new(()))
+            .await
+            .unwrap()
+            .map(Body::new),
+        alone.oneshot(Request::new(())).await.unwrap(),
+    ];
+    for res in answers {
+        let (parts, body) = res.into_parts();
+        assert_eq!(parts.status, StatusCode::INTERNAL_SERVER_ERROR);
+        let headers: Vec<_> = parts
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap().to_owned()))
+            .collect();
+        assert_eq!(
+            headers,
+            [
+                (
+                    "content-type".to_owned(),
+                    "text/plain; charset=utf-8".to_owned()
+                ),
+                ("content-length".to_owned(), "21".to_owned()),
+            ]
+        );
+        let error = parts.extensions.get::<ResponseValidationError>().unwrap();
+        assert_eq!(
+            (error.path(), error.message()),
+            (".", "missing field `price`")
+        );
+        assert!(parts.extensions.get::<Payload>().is_none());
+        assert_eq!(
+            &body.collect().await.unwrap().to_bytes()[..],
+            b"Internal Server Error"
+        );
+    }
 }
