@@ -32,7 +32,10 @@ use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Request, Response, StatusCode};
 use tower::{service_fn, Layer, Service};
-use towerapi::auth::{ApiKeyHeader, AuthLayer, HttpBasic, HttpBearer, OAuth2PasswordBearer};
+use towerapi::auth::{
+    constant_time_eq, ApiKeyHeader, AuthError, AuthLayer, HttpBasic, HttpBasicCredentials,
+    HttpBearer, OAuth2PasswordBearer,
+};
 use towerapi::encode::Body;
 
 /// Polls a future that is ready at once (every service here answers without waiting).
@@ -126,6 +129,38 @@ fn bench(c: &mut Criterion) {
         "ApiKeyHeader",
         AuthLayer::new(ApiKeyHeader::new("x-api-key")).layer(inner),
         key,
+        StatusCode::OK,
+    );
+    // A verifier on top: the same constant-time check as an async fn and as a plain fn.
+    async fn check_async(
+        c: HttpBasicCredentials,
+        _parts: &http::request::Parts,
+    ) -> Result<(), AuthError> {
+        check(&c, _parts)
+    }
+    fn check(c: &HttpBasicCredentials, _parts: &http::request::Parts) -> Result<(), AuthError> {
+        if constant_time_eq(&c.username, "alice") & constant_time_eq(&c.password, "secret") {
+            Ok(())
+        } else {
+            Err(AuthError::unauthorized("Incorrect username or password"))
+        }
+    }
+    run(
+        &mut group,
+        "HttpBasic + verify (async fn)",
+        AuthLayer::new(HttpBasic::new())
+            .verify(check_async)
+            .layer(inner),
+        basic,
+        StatusCode::OK,
+    );
+    run(
+        &mut group,
+        "HttpBasic + verify_sync (fn)",
+        AuthLayer::new(HttpBasic::new())
+            .verify_sync(check)
+            .layer(inner),
+        basic,
         StatusCode::OK,
     );
     run(
