@@ -71,18 +71,8 @@ fn json_headers(len: usize, challenges: &[&str]) -> Vec<(String, String)> {
     h
 }
 
-async fn users(creds: HttpBasicCredentials, _parts: &Parts) -> Result<String, AuthError> {
-    match (
-        creds.username.as_str(),
-        constant_time_eq(&creds.password, "secret"),
-    ) {
-        ("alice", true) => Ok("alice".to_owned()),
-        ("bob", true) => Err(AuthError::inactive_user()),
-        ("eve", true) => {
-            Err(AuthError::forbidden("Not enough permissions").with_challenge("Basic"))
-        }
-        _ => Err(AuthError::unauthorized("Incorrect username or password").with_challenge("Basic")),
-    }
+async fn users(creds: HttpBasicCredentials, parts: &Parts) -> Result<String, AuthError> {
+    users_sync(&creds, parts)
 }
 
 #[tokio::test]
