@@ -34,12 +34,12 @@ pub(crate) fn write_python_json<T: Serialize + ?Sized>(
 pub struct PythonFloatFormatter;
 
 impl Formatter for PythonFloatFormatter {
+    #[inline]
     fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
         if !value.is_finite() {
             return Err(not_finite());
         }
-        let mut buf = zmij::Buffer::new();
-        write_python_float(writer, buf.format_finite(value))
+        write_f64_in(writer, value, PYTHON_LAYOUT)
     }
 
     fn write_f32<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
@@ -66,6 +66,8 @@ pub(crate) struct FloatLayout {
     /// notation: `-4` for Python's `repr` (`0.0001`, `1e-05`), `-5` for pydantic (`0.00001`,
     /// `1e-6`). Both go up to 15 (`1000000000000000.0`, `1e+16`).
     pub(crate) min_fixed: i32,
+    /// `10^min_fixed`: the smallest magnitude written in fixed notation.
+    pub(crate) min_fixed_value: f64,
     /// Whether the exponent has at least two digits: Python's `1e-07`, pydantic's `1e-7`.
     pub(crate) pad_exponent: bool,
 }
@@ -73,6 +75,7 @@ pub(crate) struct FloatLayout {
 /// Python's `float.__repr__` (and so `json.dumps`).
 pub(crate) const PYTHON_LAYOUT: FloatLayout = FloatLayout {
     min_fixed: -4,
+    min_fixed_value: 1e-4,
     pad_exponent: true,
 };
 
@@ -81,6 +84,31 @@ pub(crate) const PYTHON_LAYOUT: FloatLayout = FloatLayout {
 #[inline]
 fn write_python_float<W: ?Sized + io::Write>(w: &mut W, shortest: &str) -> io::Result<()> {
     write_float(w, shortest, PYTHON_LAYOUT)
+}
+
+/// A finite `f64` in `layout`: zmij's shortest digits, copied as they are when the value's
+/// magnitude is in the layout's fixed range (zero, or from `10^min_fixed` up to `1e16`), which
+/// is where zmij also writes fixed notation (its `f64` range is decimal exponents -5 to 15,
+/// with a point and `.0` on integral values), and re-laid otherwise.
+///
+/// Deciding on the value, not on the text, is exact: no double below `10^min_fixed` has a
+/// shortest representation of `10^min_fixed` itself (that text parses to the double
+/// `10^min_fixed`), and likewise at `1e16`. It saves scanning the text of every float (most
+/// payload floats are ordinary decimals such as `97.25`); the test below checks it against the
+/// general layout on random values.
+#[inline]
+pub(crate) fn write_f64_in<W: ?Sized + io::Write>(
+    w: &mut W,
+    value: f64,
+    layout: FloatLayout,
+) -> io::Result<()> {
+    let mut buf = zmij::Buffer::new();
+    let text = buf.format_finite(value);
+    let magnitude = value.abs();
+    if magnitude == 0.0 || (magnitude >= layout.min_fixed_value && magnitude < 1e16) {
+        return w.write_all(text.as_bytes());
+    }
+    relay_float(w, text, layout)
 }
 
 /// Re-lays zmij's shortest representation (`1e20`, `1.5e-7`, `0.00001`, `123.45`) in `layout`,
@@ -217,6 +245,7 @@ fn relay_float<W: ?Sized + io::Write>(
 /// exponents with a sign and no padding (`1e-7`, `1e+16`).
 pub(crate) const PYDANTIC_LAYOUT: FloatLayout = FloatLayout {
     min_fixed: -5,
+    min_fixed_value: 1e-5,
     pad_exponent: false,
 };
 
@@ -246,8 +275,7 @@ impl Formatter for PydanticFloatFormatter {
             // serde_json's serializer never gets here with one; another caller might.
             return writer.write_all(b"null");
         }
-        let mut buf = zmij::Buffer::new();
-        write_float(writer, buf.format_finite(value), PYDANTIC_LAYOUT)
+        write_f64_in(writer, value, PYDANTIC_LAYOUT)
     }
 
     #[inline]
@@ -300,6 +328,16 @@ mod tests {
             f64::MAX,
             f64::MIN_POSITIVE,
         ];
+        // Each side of every boundary of the value test, by one unit in the last place.
+        for edge in [1e-4_f64, 1e-5, 1e16] {
+            for v in [edge, -edge] {
+                values.extend([
+                    f64::from_bits(v.to_bits() - 1),
+                    v,
+                    f64::from_bits(v.to_bits() + 1),
+                ]);
+            }
+        }
         for _ in 0..50_000 {
             // xorshift64: random bit patterns, and random small decimals.
             x ^= x << 13;
@@ -322,6 +360,13 @@ mod tests {
                     "{v:e} ({text})"
                 );
                 shortcut += usize::from(already_in_layout(text.as_bytes(), layout));
+                let mut fast = Vec::new();
+                write_f64_in(&mut fast, v, layout).unwrap();
+                assert_eq!(
+                    String::from_utf8(fast).unwrap(),
+                    relaid(&text, layout),
+                    "{v:e} ({text}), by value"
+                );
             }
         }
         // Most of the small decimals take the shortcut.
