@@ -104,10 +104,20 @@ where
         let mut res = http::Response::new(Body::unrendered(std::any::type_name::<T>()));
         *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
         let mut headers = self.headers;
-        if !headers.contains_key(CONTENT_TYPE) {
+        // The placeholder 500's headers. Its `content-length` comes from the body's exact size
+        // hint (axum and hyper write it), so the usual reply, with no headers of its own,
+        // costs one insert; a handler's own `content-length` would be wrong for the
+        // placeholder body, so it is replaced.
+        if headers.is_empty() {
             headers.insert(CONTENT_TYPE, crate::class::text::TEXT_PLAIN);
+        } else {
+            if !headers.contains_key(CONTENT_TYPE) {
+                headers.insert(CONTENT_TYPE, crate::class::text::TEXT_PLAIN);
+            }
+            if headers.contains_key(CONTENT_LENGTH) {
+                headers.insert(CONTENT_LENGTH, crate::class::INTERNAL_SERVER_ERROR_LENGTH);
+            }
         }
-        headers.insert(CONTENT_LENGTH, crate::class::INTERNAL_SERVER_ERROR_LENGTH);
         *res.headers_mut() = headers;
         res.extensions_mut()
             .insert(Payload::from_reply(self.value, self.status));

@@ -260,11 +260,6 @@ fn render<B, C: ResponseClass>(
     head: bool,
 ) -> Response<LayerBody<B>> {
     let (mut parts, placeholder) = res.into_parts();
-    // Reply's placeholder: its text content-type goes (its 500 is not an explicit status, see
-    // `Payload::explicit_status`).
-    if payload.is_from_reply() && parts.headers.get(header::CONTENT_TYPE) == Some(&TEXT_PLAIN) {
-        parts.headers.remove(header::CONTENT_TYPE);
-    }
     let rendered = match class.render(payload) {
         Ok(rendered) => rendered,
         Err(error) => {
@@ -279,6 +274,15 @@ fn render<B, C: ResponseClass>(
             return internal_server_error().map(|body| LayerBody::replacing(body, placeholder));
         }
     };
+    // Reply's placeholder text content-type goes (its 500 is not an explicit status, see
+    // `Payload::explicit_status`). A class with a content-type overwrites it in place, so
+    // only a class without one (a bare status, a redirect's empty body) removes it.
+    if rendered.content_type.is_none()
+        && payload.is_from_reply()
+        && parts.headers.get(header::CONTENT_TYPE) == Some(&TEXT_PLAIN)
+    {
+        parts.headers.remove(header::CONTENT_TYPE);
+    }
     let (status, status_fixed) = rules::status(
         payload.explicit_status(parts.status),
         payload.route_status(),

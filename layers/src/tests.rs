@@ -728,12 +728,14 @@ async fn a_reply_without_serialize_layer_is_a_logged_500_not_an_empty_200() {
     let res = svc.oneshot(get()).await.unwrap();
     // Building the response logs nothing; sending its body does.
     assert_eq!(logs.text(), "");
+    // The length is the body's exact size hint, which axum and hyper write as
+    // `content-length: 21` (tests/pipeline.rs checks the wire).
+    assert_eq!(http_body::Body::size_hint(res.body()).exact(), Some(21));
     let (status, headers, body) = parts(res).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(
         header_list(&headers),
         hv(&[
-            ("content-length", "21"),
             ("content-type", "text/plain; charset=utf-8"),
             ("x-extra", "kept"),
         ])
@@ -750,6 +752,25 @@ async fn a_reply_without_serialize_layer_is_a_logged_500_not_an_empty_200() {
         text.contains("value=\"towerapi_layers::tests::Point\""),
         "{text}"
     );
+}
+
+/// A handler's own `content-length` would not fit the placeholder's body: it becomes 21.
+#[tokio::test(flavor = "current_thread")]
+async fn an_unrendered_reply_replaces_a_content_length_of_the_handler() {
+    let res = Reply::new(1)
+        .header("content-length", "5")
+        .header("content-type", "application/x-custom")
+        .into_http_response();
+    let (status, headers, body) = parts(res).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        header_list(&headers),
+        hv(&[
+            ("content-length", "21"),
+            ("content-type", "application/x-custom"),
+        ])
+    );
+    assert_eq!(body, "Internal Server Error");
 }
 
 #[tokio::test(flavor = "current_thread")]
